@@ -1,0 +1,46 @@
+// The demo server: one page per seed scenario and its SSE endpoint, on 127.0.0.1.
+// `npx tsx demo/server.ts [port]` runs it alone; tests and `npm start` call startDemoServer().
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { streams } from './streams';
+
+const PAGES = fileURLToPath(new URL('./pages/', import.meta.url));
+
+export interface DemoServer {
+  /** Base URL, ending in a slash. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export const SCENARIOS = ['1-oneshot', '2-counter', '3-custom-event', '4-retry-close'] as const;
+
+export async function startDemoServer(port = 0): Promise<DemoServer> {
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const stream = streams[url.pathname];
+    if (stream) return stream(req, res, url.searchParams);
+    const page = url.pathname === '/' ? 'index' : url.pathname.replace(/^\/|\/$/g, '');
+    if (!/^[\w-]+$/.test(page)) return void res.writeHead(404).end('not found');
+    readFile(`${PAGES}${page}.html`).then(
+      (html) => res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html),
+      () => res.writeHead(404).end('not found'),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${actual}/`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const demo = await startDemoServer(Number(process.argv[2] ?? 8080));
+  console.log(`Demo SSE server at ${demo.url}`);
+}

@@ -1,0 +1,66 @@
+// The SSE endpoints of the seed scenarios (../shared/seeds). Each reads `interval` (ms between
+// events) and `retry` from its query, so tests can run the same scenario faster.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => void;
+
+const SSE_HEADERS = { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' };
+
+function every(req: IncomingMessage, ms: number, fn: () => boolean | void): void {
+  const timer = setInterval(() => {
+    if (fn() === false) clearInterval(timer);
+  }, ms);
+  req.socket.on('close', () => clearInterval(timer));
+}
+
+const intervalOf = (q: URLSearchParams) => Number(q.get('interval') ?? 1000);
+
+export const streams: Record<string, Handler> = {
+  // Seeds 000/001/002 (PHP): one event, then the response ends, so the browser reconnects
+  // every few seconds: a reconnect loop.
+  '/1-oneshot/stream': (_req, res, q) => {
+    res.writeHead(200, SSE_HEADERS);
+    if (q.has('retry')) res.write(`retry: ${Number(q.get('retry'))}\n`);
+    res.end(`data: The server time is: ${new Date().toUTCString()}\n\n`);
+  },
+
+  // Seed 000, improved: `id: N` and data each second, 99 events, then the end.
+  '/2-counter/stream': (req, res, q) => {
+    res.writeHead(200, SSE_HEADERS);
+    const time = new Date().toUTCString();
+    let i = 0;
+    const send = () => {
+      if (++i >= 100) return void res.end();
+      res.write(`id: ${i}\ndata: ${time};\n\n`);
+    };
+    send();
+    every(req, intervalOf(q), () => {
+      send();
+      return !res.writableEnded;
+    });
+  },
+
+  // Seed 003: each second a default `message` event, a comment, and a custom `myEvent`.
+  '/3-custom-event/stream': (req, res, q) => {
+    res.writeHead(200, SSE_HEADERS);
+    let n = 0;
+    every(req, intervalOf(q), () => {
+      n++;
+      res.write(`data:${new Date().toLocaleTimeString('en-GB')} #${n}\n\n: '这是注释！'\nevent: myEvent\ndata:${new Date().toLocaleString('en-GB')} #${n}\n\n`);
+    });
+  },
+
+  // Seed 004: `retry: 10000`, a `connecttime` event, then each second a comment and an
+  // `onTimeChanged` event with JSON data. The page closes it with a button.
+  '/4-retry-close/stream': (req, res, q) => {
+    res.writeHead(200, { ...SSE_HEADERS, 'Access-Control-Allow-Origin': '*' });
+    res.write(`retry: ${Number(q.get('retry') ?? 10000)}\n`);
+    res.write('event: connecttime\n');
+    res.write(`data: ${new Date().toString()}\n\n`);
+    every(req, intervalOf(q), () => {
+      res.write('event:onTimeChanged\n');
+      res.write(':This is a Comment\n');
+      res.write(`data: ${JSON.stringify({ foo: Date.now(), name: 'xutao' })}\n\n`);
+    });
+  },
+};

@@ -1,0 +1,191 @@
+// One tab's capture: its streams and a bounded, sequence-numbered log of their events.
+// Pure logic (no browser API), so it is unit-tested directly.
+import type { Attempt, EventRecord, FrameInfo, Stream } from '../shared/model';
+import type { Counters, DocInfo, LogDelta, LogSnapshot, PageRecord } from '../shared/protocol';
+import { utf8Length } from '../shared/text';
+
+export interface LogLimits {
+  maxEvents: number;
+  /** UTF-8 bytes of event data kept. */
+  maxBytes: number;
+}
+
+export const DEFAULT_LIMITS: LogLimits = { maxEvents: 200_000, maxBytes: 256 * 1024 * 1024 };
+
+/** Where a batch of page records came from. */
+export interface RecordOrigin {
+  doc: DocInfo;
+  frameId: number;
+}
+
+export class TabLog {
+  private readonly streams = new Map<string, Stream>();
+  /** Events in seq order; the oldest `head` entries are already dropped (compacted lazily). */
+  private events: EventRecord[] = [];
+  private head = 0;
+  private bytes = 0;
+  private nextSeq = 1;
+  private readonly counters: Counters = { droppedEvents: 0, invalidRecords: 0 };
+  /** What changed since the last takeDelta(). */
+  private changedStreams = new Set<string>();
+  private newEventsFrom = 0;
+
+  constructor(
+    readonly tabId: number,
+    private readonly limits: LogLimits = DEFAULT_LIMITS,
+  ) {}
+
+  /** Applies a validated batch from one document; records that fit no stream are counted invalid. */
+  apply(origin: RecordOrigin, records: readonly PageRecord[], invalid = 0): void {
+    this.counters.invalidRecords += invalid;
+    for (const r of records) {
+      if (!this.applyOne(origin, r)) this.counters.invalidRecords++;
+    }
+    this.enforceLimits();
+  }
+
+  snapshot(): LogSnapshot {
+    return {
+      kind: 'snapshot',
+      tabId: this.tabId,
+      streams: [...this.streams.values()].map(cloneStream),
+      events: this.events.slice(this.head),
+      counters: { ...this.counters },
+    };
+  }
+
+  /** Changes since the previous call (or since the log began); null when there are none. */
+  takeDelta(): LogDelta | null {
+    const from = Math.max(this.newEventsFrom, this.head);
+    if (this.changedStreams.size === 0 && from >= this.events.length) return null;
+    const delta: LogDelta = {
+      kind: 'delta',
+      tabId: this.tabId,
+      streams: [...this.changedStreams].flatMap((id) => {
+        const s = this.streams.get(id);
+        return s ? [cloneStream(s)] : [];
+      }),
+      events: this.events.slice(from),
+      counters: { ...this.counters },
+    };
+    this.changedStreams.clear();
+    this.newEventsFrom = this.events.length;
+    return delta;
+  }
+
+  private applyOne({ doc, frameId }: RecordOrigin, r: PageRecord): boolean {
+    const id = `${doc.id}:${r.sid}`;
+    if (r.k === 'create') {
+      if (this.streams.has(id)) return false;
+      const frame: FrameInfo = { id: frameId, url: doc.url, top: doc.top };
+      this.streams.set(id, {
+        id,
+        kind: 'eventsource',
+        url: r.url,
+        withCredentials: r.withCredentials,
+        frame,
+        createdAt: r.t,
+        initiator: initiatorOf(r.stack),
+        stack: r.stack,
+        state: 'connecting',
+        attempts: [{ n: 1, startedAt: r.t }],
+        eventCount: 0,
+        bytes: 0,
+        lastEventId: '',
+        listenedTypes: ['message'],
+        source: 'page-hook',
+      });
+      this.changedStreams.add(id);
+      return true;
+    }
+    const s = this.streams.get(id);
+    if (!s) return false;
+    this.changedStreams.add(id);
+    const current = s.attempts[s.attempts.length - 1]!;
+    switch (r.k) {
+      case 'open': {
+        // An open after an ended attempt is a reconnect that succeeded: a new attempt.
+        const a = current.endedAt === undefined && current.openedAt === undefined ? current : newAttempt(s);
+        a.openedAt = r.t;
+        s.state = 'open';
+        return true;
+      }
+      case 'error': {
+        // An error after an ended attempt means a reconnect failed before it opened.
+        const a = current.endedAt === undefined ? current : newAttempt(s);
+        a.endedAt = r.t;
+        a.end = 'error';
+        if (r.readyState === 2) {
+          s.state = 'closed';
+          s.closedBy = 'error';
+        } else s.state = 'connecting';
+        return true;
+      }
+      case 'close':
+        if (current.endedAt === undefined) {
+          current.endedAt = r.t;
+          current.end = 'closed';
+        }
+        s.state = 'closed';
+        s.closedBy = 'page';
+        return true;
+      case 'listen':
+        if (!s.listenedTypes.includes(r.type)) s.listenedTypes.push(r.type);
+        return true;
+      case 'event': {
+        const size = r.fullSize ?? utf8Length(r.data);
+        const e: EventRecord = {
+          seq: this.nextSeq++,
+          streamId: id,
+          attempt: current.n,
+          time: r.t,
+          type: r.type,
+          id: r.id,
+          data: r.data,
+          origin: r.origin,
+          size,
+          source: 'page-hook',
+        };
+        if (r.fullSize !== undefined) e.truncated = true;
+        this.events.push(e);
+        this.bytes += size;
+        s.eventCount++;
+        s.bytes += size;
+        s.lastEventId = r.id;
+        return true;
+      }
+    }
+  }
+
+  private enforceLimits(): void {
+    const { maxEvents, maxBytes } = this.limits;
+    while (this.events.length - this.head > maxEvents || (this.bytes > maxBytes && this.head < this.events.length)) {
+      this.bytes -= this.events[this.head]!.size;
+      this.head++;
+      this.counters.droppedEvents++;
+    }
+    // Compact once the dropped prefix is large, so dropping stays O(1) amortised.
+    if (this.head > 1024 && this.head * 2 > this.events.length) {
+      this.newEventsFrom = Math.max(0, this.newEventsFrom - this.head);
+      this.events = this.events.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+function newAttempt(s: Stream): Attempt {
+  const a: Attempt = { n: s.attempts.length + 1 };
+  s.attempts.push(a);
+  return a;
+}
+
+function cloneStream(s: Stream): Stream {
+  return { ...s, frame: { ...s.frame }, attempts: s.attempts.map((a) => ({ ...a })), listenedTypes: [...s.listenedTypes] };
+}
+
+/** The first stack line that is not the extension's own code: where the page created the stream. */
+export function initiatorOf(stack: string): string {
+  const lines = stack.split('\n').map((l) => l.trim());
+  const frame = lines.find((l) => /:\d+:\d+\)?$/.test(l) && !/(chrome|moz)-extension:\/\//.test(l));
+  return (frame ?? '').replace(/^at /, '');
+}

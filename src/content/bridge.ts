@@ -1,0 +1,51 @@
+// The bridge: runs in the ISOLATED world of every frame. It takes the page hook's private
+// port, validates everything that comes over it (the page is untrusted), and forwards it to
+// the background in numbered batches, keeping each until the background acknowledges it, so
+// that a background restarted mid-stream gets it again.
+import browser, { type Runtime } from 'webextension-polyfill';
+import { PORT_NAMES, PROTOCOL_VERSION, parsePageBatch, type BridgeAck, type BridgeBatch, type DocInfo } from '../shared/protocol';
+import { acceptPort } from './channel';
+
+const doc: DocInfo = {
+  id: Math.random().toString(36).slice(2, 10) + Date.now().toString(36),
+  url: location.href,
+  top: window === window.top,
+};
+
+const outbox: BridgeBatch[] = [];
+let nextSeq = 1;
+let port: Runtime.Port | undefined;
+
+function connect(): Runtime.Port {
+  const p = browser.runtime.connect({ name: PORT_NAMES.bridge });
+  p.onMessage.addListener((msg: unknown) => {
+    const ack = msg as BridgeAck;
+    if (ack?.kind !== 'ack') return;
+    while (outbox.length > 0 && outbox[0]!.seq <= ack.seq) outbox.shift();
+  });
+  // The background went away (an MV3 worker is stopped when idle): reconnect and resend.
+  p.onDisconnect.addListener(() => {
+    port = undefined;
+    if (outbox.length > 0) send();
+  });
+  return p;
+}
+
+function send(batch?: BridgeBatch): void {
+  const fresh = !port;
+  port ??= connect();
+  if (fresh) for (const b of outbox) port.postMessage(b);
+  if (batch) {
+    outbox.push(batch);
+    port.postMessage(batch);
+  }
+}
+
+acceptPort((pagePort) => {
+  pagePort.onmessage = (e: MessageEvent) => {
+    const parsed = parsePageBatch(e.data);
+    if (!parsed) return send({ kind: 'batch', v: PROTOCOL_VERSION, doc, seq: nextSeq++, records: [], invalid: 1 });
+    if (parsed.records.length === 0 && parsed.invalid === 0) return;
+    send({ kind: 'batch', v: PROTOCOL_VERSION, doc, seq: nextSeq++, records: parsed.records, invalid: parsed.invalid });
+  };
+});

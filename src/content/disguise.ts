@@ -1,0 +1,32 @@
+// Replacing a native function so that the page cannot tell: the replacement is a Proxy of the
+// original (so name, length, prototype, property descriptors, `new`, subclassing and errors
+// all stay the native ones), and Function.prototype.toString answers for the Proxy exactly as
+// it would for the original ("function EventSource() { [native code] }").
+// Runs in the page's MAIN world before any page script.
+
+import { SafeWeakMap, apply } from './native';
+
+const originals = new SafeWeakMap<object, object>();
+const nativeToString = Function.prototype.toString;
+
+Function.prototype.toString = new Proxy(nativeToString, {
+  apply(target, self: unknown, args: unknown[]) {
+    const original = typeof self === 'function' ? originals.get(self) : undefined;
+    return apply(target, original ?? self, args);
+  },
+});
+originals.set(Function.prototype.toString, nativeToString);
+
+/**
+ * Replaces `owner[key]` (a function) by a Proxy with `handler`, keeping the property's
+ * descriptor attributes. Returns the original.
+ */
+export function replaceFunction<T extends object>(owner: object, key: PropertyKey, handler: ProxyHandler<T>): T {
+  const desc = Object.getOwnPropertyDescriptor(owner, key);
+  if (!desc || typeof desc.value !== 'function') throw new Error(`not a function: ${String(key)}`);
+  const original = desc.value as T;
+  const proxy = new Proxy(original, handler);
+  originals.set(proxy, original);
+  Object.defineProperty(owner, key, { ...desc, value: proxy });
+  return original;
+}

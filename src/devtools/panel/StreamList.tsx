@@ -1,0 +1,52 @@
+import type { Stream } from '../../shared/model';
+import { shortUrl } from './format';
+import type { PanelStore } from './store';
+
+export function StreamList({ store }: { store: PanelStore }) {
+  const streams = [...store.streams.values()];
+  const select = (id: string | null) => {
+    store.selectStream(id);
+    store.selectEvent(null);
+  };
+  return (
+    <nav class="streams" aria-label="Streams">
+      <ul role="listbox" aria-label="Streams">
+        <li
+          role="option"
+          aria-selected={store.selectedStream === null}
+          class={store.selectedStream === null ? 'selected' : ''}
+          onClick={() => select(null)}
+          data-testid="all-streams"
+        >
+          <span class="stream-url">All streams</span>
+          <span class="stream-meta">{store.events.length} events</span>
+        </li>
+        {streams.map((s) => (
+          <StreamRow key={s.id} stream={s} selected={store.selectedStream === s.id} onSelect={() => select(s.id)} />
+        ))}
+      </ul>
+      {streams.length === 0 && <p class="empty">No EventSource yet. Streams this page opens appear here, from page load on.</p>}
+    </nav>
+  );
+}
+
+function StreamRow({ stream: s, selected, onSelect }: { stream: Stream; selected: boolean; onSelect: () => void }) {
+  const reconnects = s.attempts.length - 1;
+  return (
+    <li role="option" aria-selected={selected} class={selected ? 'selected' : ''} onClick={onSelect} data-testid="stream" data-stream-id={s.id}>
+      <span class="stream-url" title={s.url}>
+        <span class="kind">ES</span> {shortUrl(s.url)}
+      </span>
+      <span class="stream-meta">
+        <span class={`badge state-${s.state}`} data-testid="stream-state">
+          {s.state}
+        </span>
+        <span data-testid="stream-events">{s.eventCount} events</span>
+        <span data-testid="stream-attempts" title={`${reconnects} reconnects`}>
+          {s.attempts.length} {s.attempts.length === 1 ? 'attempt' : 'attempts'}
+        </span>
+        {!s.frame.top && <span title={s.frame.url}>iframe</span>}
+      </span>
+    </li>
+  );
+}

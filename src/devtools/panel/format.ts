@@ -1,0 +1,43 @@
+// How values are written in the panel. Pure.
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** Local wall-clock time with milliseconds: 14:03:07.412 */
+export function clockTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** A duration as a person reads it: 850 ms, 3.0 s, 2 min 5 s. */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Path and query of a URL, for lists; the full URL goes in a tooltip. */
+export function shortUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname + u.search || url;
+  } catch {
+    return url;
+  }
+}
+
+/** Pretty-printed JSON when the text is a JSON object or array, else null. */
+export function prettyJson(text: string): string | null {
+  const t = text.trimStart();
+  if (!t.startsWith('{') && !t.startsWith('[')) return null;
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,18 @@
+// Entry of the panel page. In DevTools it inspects DevTools' tab; opened as an ordinary page
+// (panel.html?tabId=N, as the Firefox tests do) it inspects tab N.
+import { render } from 'preact';
+import browser from 'webextension-polyfill';
+import { App } from './App';
+import { connectToBackground } from './connection';
+import { PanelStore } from './store';
+
+const param = new URLSearchParams(location.search).get('tabId');
+const tabId = param !== null ? Number(param) : browser.devtools.inspectedWindow.tabId;
+
+const themeName = browser.devtools?.panels?.themeName;
+const dark = themeName ? themeName === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
+document.documentElement.classList.toggle('theme-dark', dark);
+
+const store = new PanelStore();
+connectToBackground(tabId, (msg) => store.apply(msg));
+render(<App store={store} />, document.getElementById('app')!);

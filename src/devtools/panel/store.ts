@@ -1,0 +1,67 @@
+// The panel's state: what the background sent (streams, events, counters) and what the user
+// selected. Pure; the views read it and re-render when it says it changed.
+import type { EventRecord, Stream } from '../../shared/model';
+import type { Counters, ToPanel } from '../../shared/protocol';
+
+export class PanelStore {
+  streams = new Map<string, Stream>();
+  events: EventRecord[] = [];
+  counters: Counters = { droppedEvents: 0, invalidRecords: 0 };
+  /** null: all streams. */
+  selectedStream: string | null = null;
+  selectedEvent: number | null = null;
+  private listeners = new Set<() => void>();
+  private filtered: { key: string; events: EventRecord[] } | null = null;
+
+  apply(msg: ToPanel): void {
+    if (msg.kind === 'snapshot') {
+      this.streams = new Map(msg.streams.map((s) => [s.id, s]));
+      this.events = msg.events;
+      if (this.selectedStream !== null && !this.streams.has(this.selectedStream)) this.selectedStream = null;
+      if (this.selectedEvent !== null && !this.events.some((e) => e.seq === this.selectedEvent)) this.selectedEvent = null;
+    } else {
+      for (const s of msg.streams) this.streams.set(s.id, s);
+      // Deltas carry only new events; `counters` says how many old ones the background dropped.
+      for (const e of msg.events) this.events.push(e);
+      const keep = this.events.length - Math.max(0, msg.counters.droppedEvents - this.counters.droppedEvents);
+      if (keep < this.events.length) this.events = this.events.slice(this.events.length - keep);
+    }
+    this.counters = msg.counters;
+    this.filtered = null;
+    this.changed();
+  }
+
+  selectStream(id: string | null): void {
+    this.selectedStream = id;
+    this.filtered = null;
+    this.changed();
+  }
+
+  selectEvent(seq: number | null): void {
+    this.selectedEvent = seq;
+    this.changed();
+  }
+
+  /** The events of the selected stream (or of all), in arrival order. */
+  visibleEvents(): EventRecord[] {
+    const key = `${this.selectedStream}|${this.events.length}`;
+    if (this.filtered?.key !== key) {
+      const id = this.selectedStream;
+      this.filtered = { key, events: id === null ? this.events : this.events.filter((e) => e.streamId === id) };
+    }
+    return this.filtered.events;
+  }
+
+  event(seq: number | null): EventRecord | undefined {
+    return seq === null ? undefined : this.events.find((e) => e.seq === seq);
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private changed(): void {
+    for (const fn of this.listeners) fn();
+  }
+}

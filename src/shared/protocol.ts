@@ -1,0 +1,165 @@
+// Every message that crosses a boundary (page → bridge → background → panel) is declared
+// here, once. Whatever arrives from the page is untrusted: any page script can speak this
+// protocol, so the bridge validates each record's shape and caps its sizes before it is
+// forwarded (see parsePageBatch).
+import type { EventRecord, Stream } from './model';
+import { utf8Length } from './text';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Names of the two DOM events of the MAIN↔ISOLATED handshake (see src/content/channel.ts). */
+export const HANDSHAKE = {
+  bridgeReady: 'sse-inspector:bridge-ready',
+  port: 'sse-inspector:port',
+} as const;
+
+// ---- page hook → bridge (private MessageChannel) ----------------------------------------
+
+/** Times are epoch milliseconds with sub-millisecond precision. `sid` numbers a stream within one document. */
+export type PageRecord =
+  | { k: 'create'; sid: number; t: number; url: string; withCredentials: boolean; stack: string }
+  | { k: 'open'; sid: number; t: number }
+  /** readyState after the error: 0 = the browser will reconnect, 2 = it gave up. */
+  | { k: 'error'; sid: number; t: number; readyState: 0 | 2 }
+  /** The page called close(). */
+  | { k: 'close'; sid: number; t: number }
+  /** The page started listening to an event type; only such types are visible to the hook. */
+  | { k: 'listen'; sid: number; t: number; type: string }
+  | { k: 'event'; sid: number; t: number; type: string; data: string; id: string; origin: string; fullSize?: number };
+
+export interface PageBatch {
+  v: number;
+  records: PageRecord[];
+}
+
+// ---- bridge ↔ background (runtime port named PORT_NAMES.bridge) --------------------------
+
+export const PORT_NAMES = { bridge: 'bridge', panel: 'panel' } as const;
+
+/** One document (frame) as the bridge knows it. `id` is chosen by the bridge, per document. */
+export interface DocInfo {
+  id: string;
+  url: string;
+  top: boolean;
+}
+
+export interface BridgeBatch {
+  kind: 'batch';
+  v: number;
+  doc: DocInfo;
+  /** Numbers the bridge's batches, so the background can acknowledge them. */
+  seq: number;
+  records: PageRecord[];
+  /** Records the bridge dropped because they were malformed (counted, never silent). */
+  invalid: number;
+}
+
+export interface BridgeAck {
+  kind: 'ack';
+  seq: number;
+}
+
+// ---- panel ↔ background (runtime port named PORT_NAMES.panel) ----------------------------
+
+export interface PanelSubscribe {
+  kind: 'subscribe';
+  v: number;
+  tabId: number;
+}
+
+export interface Counters {
+  /** Events dropped, oldest first, to keep the tab's log within its bounds. */
+  droppedEvents: number;
+  /** Page records the extension refused (malformed, oversized, unknown stream). */
+  invalidRecords: number;
+}
+
+export interface LogSnapshot {
+  kind: 'snapshot';
+  tabId: number;
+  streams: Stream[];
+  events: EventRecord[];
+  counters: Counters;
+}
+
+/** What changed since the last message: streams are sent whole, events only the new ones. */
+export interface LogDelta {
+  kind: 'delta';
+  tabId: number;
+  streams: Stream[];
+  events: EventRecord[];
+  counters: Counters;
+}
+
+export type ToPanel = LogSnapshot | LogDelta;
+
+// ---- validation of what the page sends ----------------------------------------------------
+
+/** Size caps for strings coming from the page (UTF-16 code units). */
+export const LIMITS = {
+  url: 8 * 1024,
+  stack: 8 * 1024,
+  type: 256,
+  id: 1024,
+  origin: 1024,
+  data: 1024 * 1024,
+  recordsPerBatch: 10_000,
+} as const;
+
+export interface ParsedBatch {
+  records: PageRecord[];
+  invalid: number;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+const isTime = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+const isSid = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+const isString = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= max;
+
+/**
+ * Checks one record and returns a fresh, plain copy (never the page's object), or null.
+ * Event data longer than LIMITS.data is kept cut to the limit, with its true UTF-8 size in
+ * `fullSize` (only then: the size of ordinary events is measured off the page's thread).
+ */
+export function parsePageRecord(x: unknown): PageRecord | null {
+  if (!isObject(x) || !isSid(x.sid) || !isTime(x.t)) return null;
+  const { sid, t } = x;
+  switch (x.k) {
+    case 'create':
+      if (!isString(x.url, LIMITS.url) || typeof x.withCredentials !== 'boolean') return null;
+      if (typeof x.stack !== 'string') return null;
+      return { k: 'create', sid, t, url: x.url, withCredentials: x.withCredentials, stack: x.stack.slice(0, LIMITS.stack) };
+    case 'open':
+    case 'close':
+      return { k: x.k, sid, t };
+    case 'error':
+      if (x.readyState !== 0 && x.readyState !== 2) return null;
+      return { k: 'error', sid, t, readyState: x.readyState };
+    case 'listen':
+      if (!isString(x.type, LIMITS.type)) return null;
+      return { k: 'listen', sid, t, type: x.type };
+    case 'event':
+      if (!isString(x.type, LIMITS.type) || !isString(x.id, LIMITS.id) || !isString(x.origin, LIMITS.origin)) return null;
+      if (typeof x.data !== 'string') return null;
+      if (x.data.length > LIMITS.data) {
+        return { k: 'event', sid, t, type: x.type, data: x.data.slice(0, LIMITS.data), id: x.id, origin: x.origin, fullSize: utf8Length(x.data) };
+      }
+      return { k: 'event', sid, t, type: x.type, data: x.data, id: x.id, origin: x.origin };
+    default:
+      return null;
+  }
+}
+
+/** Validates a batch from the page; null when it is not a batch of this protocol at all. */
+export function parsePageBatch(x: unknown): ParsedBatch | null {
+  if (!isObject(x) || x.v !== PROTOCOL_VERSION || !Array.isArray(x.records)) return null;
+  const records: PageRecord[] = [];
+  let invalid = Math.max(0, x.records.length - LIMITS.recordsPerBatch);
+  for (const raw of x.records.slice(0, LIMITS.recordsPerBatch)) {
+    const r = parsePageRecord(raw);
+    if (r) records.push(r);
+    else invalid++;
+  }
+  return { records, invalid };
+}
