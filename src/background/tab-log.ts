@@ -26,6 +26,7 @@ export class TabLog {
   private bytes = 0;
   private nextSeq = 1;
   private readonly counters: Counters = { droppedEvents: 0, invalidRecords: 0 };
+  private sentCounters: Counters = { ...this.counters };
   /** What changed since the last takeDelta(). */
   private changedStreams = new Set<string>();
   private newEventsFrom = 0;
@@ -57,7 +58,9 @@ export class TabLog {
   /** Changes since the previous call (or since the log began); null when there are none. */
   takeDelta(): LogDelta | null {
     const from = Math.max(this.newEventsFrom, this.head);
-    if (this.changedStreams.size === 0 && from >= this.events.length) return null;
+    const countersChanged =
+      this.counters.droppedEvents !== this.sentCounters.droppedEvents || this.counters.invalidRecords !== this.sentCounters.invalidRecords;
+    if (this.changedStreams.size === 0 && from >= this.events.length && !countersChanged) return null;
     const delta: LogDelta = {
       kind: 'delta',
       tabId: this.tabId,
@@ -70,6 +73,7 @@ export class TabLog {
     };
     this.changedStreams.clear();
     this.newEventsFrom = this.events.length;
+    this.sentCounters = { ...this.counters };
     return delta;
   }
 
@@ -187,5 +191,5 @@ function cloneStream(s: Stream): Stream {
 export function initiatorOf(stack: string): string {
   const lines = stack.split('\n').map((l) => l.trim());
   const frame = lines.find((l) => /:\d+:\d+\)?$/.test(l) && !/(chrome|moz)-extension:\/\//.test(l));
-  return (frame ?? '').replace(/^at /, '');
+  return (frame ?? '').replace(/^at |^@/, '');
 }

@@ -21,10 +21,14 @@ export class PanelStore {
       if (this.selectedEvent !== null && !this.events.some((e) => e.seq === this.selectedEvent)) this.selectedEvent = null;
     } else {
       for (const s of msg.streams) this.streams.set(s.id, s);
-      // Deltas carry only new events; `counters` says how many old ones the background dropped.
       for (const e of msg.events) this.events.push(e);
-      const keep = this.events.length - Math.max(0, msg.counters.droppedEvents - this.counters.droppedEvents);
-      if (keep < this.events.length) this.events = this.events.slice(this.events.length - keep);
+      // The background drops its oldest events first and numbers events from 1, so after
+      // dropping D events it keeps exactly those with seq > D; the panel does the same.
+      const dropped = msg.counters.droppedEvents;
+      if (dropped > 0 && (this.events[0]?.seq ?? Infinity) <= dropped) {
+        const firstKept = this.events.findIndex((e) => e.seq > dropped);
+        this.events = firstKept < 0 ? [] : this.events.slice(firstKept);
+      }
     }
     this.counters = msg.counters;
     this.filtered = null;

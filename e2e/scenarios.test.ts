@@ -1,0 +1,119 @@
+// Each seed scenario (DESIGN.md) in a real browser with the extension: what the page's
+// EventSource gets must show up in the SSE panel, with the right type, id, data and attempts.
+import { mkdirSync } from 'node:fs';
+import type { Frame, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoServer, type DemoServer } from '../demo/server';
+import { launch, type BrowserName, type Launched } from '../scripts/launch';
+import { click, openPanel, readEventRows, textOf, waitForStreams } from './harness/panel';
+
+const ARTIFACTS = 'e2e/artifacts';
+
+describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (name) => {
+  let demo: DemoServer;
+  let launched: Launched;
+  const opened: Page[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    demo = await startDemoServer();
+    launched = await launch(name, { devtools: true });
+  });
+  afterAll(async () => {
+    await launched?.close();
+    await demo?.close();
+  });
+
+  /** Opens a scenario page, then the panel inspecting it (so the panel comes after the page's first events). */
+  async function open(path: string): Promise<{ page: Page; panel: Frame }> {
+    const page = await launched.browser.newPage();
+    opened.push(page);
+    await page.goto(demo.url + path);
+    const panel = await openPanel(launched, page);
+    return { page, panel };
+  }
+
+  async function screenshot(panel: Frame, file: string): Promise<void> {
+    await panel.page().screenshot({ path: `${ARTIFACTS}/${name}-${file}.png` });
+  }
+
+  it('1: a one-shot response shows the reconnect loop, attempt by attempt', async () => {
+    const { panel } = await open('1-oneshot/?retry=300');
+    const [stream] = await waitForStreams(panel, (s) => s.length === 1 && s[0]!.attempts >= 3 && (s[0]?.events ?? 0) >= 3);
+    expect(stream!.url).toBe(`${demo.url}1-oneshot/stream?retry=300`);
+    const rows = await readEventRows(panel);
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    for (const row of rows) {
+      expect(row.type).toBe('message');
+      expect(row.data).toMatch(/^The server time is: /);
+    }
+    await click(panel, '[data-testid="stream"]');
+    await panel.waitForSelector('[data-testid="stream-detail"]');
+    const attempts = await panel.$$eval('[data-testid="attempt"]', (els) => els.map((e) => e.textContent ?? ''));
+    expect(attempts.length).toBeGreaterThanOrEqual(3);
+    expect(attempts[0]).toMatch(/^#1: opened .*, error at /);
+    expect(attempts[1]).toMatch(/^#2: opened .*, error at .*\(reconnected \d+ ms after the error\)/);
+    // Each event is attributed to the attempt it arrived on.
+    await click(panel, '[data-testid="event-row"]');
+    expect(await textOf(panel, '[data-testid="event-detail"]')).toMatch(/attempt \d+/);
+    await screenshot(panel, '1-oneshot');
+  });
+
+  it('2: an id counter: every event with its id and data, from before the panel opened', async () => {
+    const { panel } = await open('2-counter/?interval=100');
+    await waitForStreams(panel, (s) => (s[0]?.events ?? 0) >= 8);
+    const rows = await readEventRows(panel);
+    // Events from page load on, in order: ids 1, 2, 3, ... each with the server's time.
+    expect(rows[0]!.id).toBe('1');
+    rows.forEach((row, i) => {
+      expect(row).toMatchObject({ type: 'message', id: String(i + 1) });
+      expect(row.data).toMatch(/ GMT;$/);
+    });
+    await click(panel, '[data-testid="event-row"]', ' GMT;');
+    const detail = await textOf(panel, '[data-testid="event-detail"]');
+    expect(detail).toContain('ID\n1');
+    expect(await textOf(panel, '[data-testid="event-data-full"]')).toBe(rows[0]!.data);
+    await screenshot(panel, '2-counter');
+  });
+
+  it('3: default message events and the custom myEvent type are both captured', async () => {
+    const { panel } = await open('3-custom-event/?interval=150');
+    await waitForStreams(panel, (s) => (s[0]?.events ?? 0) >= 6);
+    const rows = await readEventRows(panel);
+    const types = rows.map((r) => r.type);
+    expect(types.slice(0, 4)).toEqual(['message', 'myEvent', 'message', 'myEvent']);
+    expect(rows[0]!.data).toMatch(/^\d\d:\d\d:\d\d #1$/);
+    expect(rows[1]!.data).toMatch(/^\d\d\/\d\d\/\d{4}, \d\d:\d\d:\d\d #1$/);
+    // The stream says which types the page listens to, and what the page hook cannot see.
+    await click(panel, '[data-testid="stream"]');
+    const detail = await textOf(panel, '[data-testid="stream-detail"]');
+    expect(detail).toContain('message, myEvent');
+    expect(detail).toMatch(/comments and retry fields are not visible/);
+    await screenshot(panel, '3-custom-event');
+  });
+
+  it('4: retry 10000, connecttime and onTimeChanged with JSON, and close() by the page', async () => {
+    const { page, panel } = await open('4-retry-close/?interval=150');
+    await waitForStreams(panel, (s) => (s[0]?.events ?? 0) >= 4 && s[0]?.state === 'open');
+    const rows = await readEventRows(panel);
+    // The page listens to two custom types and no `message`: both types are captured.
+    expect(rows[0]!.type).toBe('connecttime');
+    expect(rows[0]!.data).toMatch(/^\w{3} \w{3} \d\d \d{4} /);
+    expect(rows.slice(1).every((r) => r.type === 'onTimeChanged')).toBe(true);
+    expect(JSON.parse(rows[1]!.data)).toMatchObject({ name: 'xutao', foo: expect.any(Number) });
+    // JSON data is shown pretty-printed.
+    await click(panel, '[data-testid="event-row"]', 'xutao');
+    expect(await textOf(panel, '[data-testid="event-detail"] h3')).toBe('Data (JSON)');
+    expect(await textOf(panel, '[data-testid="event-data-full"]')).toMatch(/^\{\n {2}"foo": \d+,\n {2}"name": "xutao"\n\}$/);
+
+    await page.click('#btn-close');
+    const [closed] = await waitForStreams(panel, (s) => s[0]?.state === 'closed');
+    await new Promise((r) => setTimeout(r, 500));
+    const [after] = await waitForStreams(panel, () => true);
+    expect(after!.events).toBe(closed!.events);
+    await click(panel, '[data-testid="stream"]');
+    expect(await textOf(panel, '[data-testid="stream-detail"]')).toContain('the page called close()');
+    expect(await panel.$$eval('[data-testid="attempt"]', (els) => els.map((e) => e.textContent))).toEqual([expect.stringMatching(/^#1: opened .*, closed by the page$/)]);
+    await screenshot(panel, '4-retry-close');
+  });
+});

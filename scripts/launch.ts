@@ -1,0 +1,97 @@
+// Starts Debian's Chromium or Firefox ESR with the built extension installed. Shared by
+// `npm start` and the browser tests. No browser is ever downloaded: set CHROME_PATH or
+// FIREFOX_PATH to use another installed one.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { FIREFOX_ID } from '../manifest.config';
+
+export type BrowserName = 'chromium' | 'firefox';
+
+export const DIST = { chromium: resolve('dist/chrome'), firefox: resolve('dist/firefox') };
+
+/** Fixed by the manifest's `key`. */
+export const CHROME_EXTENSION_ID = 'abejhokajfbhhddnepckamndjhfjleff';
+/** Fixed through the `extensions.webextensions.uuids` preference. */
+export const FIREFOX_EXTENSION_UUID = '5e1f0b6c-7d1a-4c3e-9a53-2f6d9c8b1e47';
+
+export interface Launched {
+  browser: Browser;
+  name: BrowserName;
+  /** Origin of the extension's pages, e.g. chrome-extension://<id>; undefined without it. */
+  extensionOrigin: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  headless?: boolean;
+  /** Chromium only: open DevTools with every tab (the panel is then reachable, see e2e). */
+  devtools?: boolean;
+  /** false: the same browser without the extension, for with/without comparisons. */
+  extension?: boolean;
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--no-default-browser-check',
+  // Without these Chromium keeps calling hosts that a closed network refuses.
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function launch(name: BrowserName, options: LaunchOptions = {}): Promise<Launched> {
+  return name === 'chromium' ? launchChromium(options) : launchFirefox(options);
+}
+
+async function launchChromium({ headless = true, devtools = false, extension = true }: LaunchOptions): Promise<Launched> {
+  const profile = mkdtempSync(join(tmpdir(), 'sse-inspector-chromium-'));
+  const dist = DIST.chromium;
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    headless,
+    devtools,
+    handleDevToolsAsPage: devtools,
+    userDataDir: profile,
+    defaultViewport: null,
+    ignoreDefaultArgs: extension ? ['--disable-extensions'] : [],
+    args: [...CHROMIUM_ARGS, ...(extension ? [`--disable-extensions-except=${dist}`, `--load-extension=${dist}`] : [])],
+  });
+  if (extension) {
+    await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`));
+  }
+  return {
+    browser,
+    name: 'chromium',
+    extensionOrigin: extension ? `chrome-extension://${CHROME_EXTENSION_ID}` : undefined,
+    close: async () => {
+      await browser.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+async function launchFirefox({ headless = true, extension = true }: LaunchOptions): Promise<Launched> {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+    headless,
+    defaultViewport: null,
+    // Lets the tests open moz-extension:// pages.
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_EXTENSION_UUID }),
+    },
+  });
+  if (extension) await browser.installExtension(DIST.firefox);
+  return {
+    browser,
+    name: 'firefox',
+    extensionOrigin: extension ? `moz-extension://${FIREFOX_EXTENSION_UUID}` : undefined,
+    close: () => browser.close().catch(() => undefined),
+  };
+}

@@ -1,0 +1,283 @@
+import { describe, expect, it, vi } from 'vitest';
+import { PanelStore } from '../src/devtools/panel/store';
+import type { EventRecord, Stream } from '../src/shared/model';
+import type { Counters, LogDelta, LogSnapshot } from '../src/shared/protocol';
+
+function stream(id: string, extra: Partial<Stream> = {}): Stream {
+  return {
+    id,
+    kind: 'eventsource',
+    url: `http://127.0.0.1:8080/sse/${id}`,
+    withCredentials: false,
+    frame: { id: 0, url: 'http://127.0.0.1:8080/page', top: true },
+    createdAt: 1,
+    initiator: '',
+    stack: '',
+    state: 'open',
+    attempts: [{ n: 1, startedAt: 1, openedAt: 2 }],
+    eventCount: 0,
+    bytes: 0,
+    lastEventId: '',
+    listenedTypes: ['message'],
+    source: 'page-hook',
+    ...extra,
+  };
+}
+
+function ev(seq: number, streamId = 'a'): EventRecord {
+  return {
+    seq,
+    streamId,
+    attempt: 1,
+    time: 1000 + seq,
+    type: 'message',
+    id: String(seq),
+    data: `d${seq}`,
+    origin: 'http://127.0.0.1:8080',
+    size: 2,
+    source: 'page-hook',
+  };
+}
+
+const counters = (droppedEvents = 0, invalidRecords = 0): Counters => ({ droppedEvents, invalidRecords });
+
+const snapshot = (streams: Stream[], events: EventRecord[], c = counters()): LogSnapshot => ({
+  kind: 'snapshot', tabId: 1, streams, events, counters: c,
+});
+const delta = (streams: Stream[], events: EventRecord[], c = counters()): LogDelta => ({
+  kind: 'delta', tabId: 1, streams, events, counters: c,
+});
+
+const seqs = (events: EventRecord[]) => events.map((e) => e.seq);
+
+describe('PanelStore: snapshot', () => {
+  it('starts empty', () => {
+    const store = new PanelStore();
+    expect(store.streams.size).toBe(0);
+    expect(store.events).toEqual([]);
+    expect(store.visibleEvents()).toEqual([]);
+    expect(store.counters).toEqual(counters());
+    expect(store.selectedStream).toBeNull();
+    expect(store.selectedEvent).toBeNull();
+  });
+
+  it('replaces streams, events and counters', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a'), stream('b')], [ev(1, 'a'), ev(2, 'b')], counters(1, 2)));
+    store.apply(snapshot([stream('c')], [ev(10, 'c')], counters(5, 6)));
+    expect([...store.streams.keys()]).toEqual(['c']);
+    expect(seqs(store.events)).toEqual([10]);
+    expect(store.counters).toEqual(counters(5, 6));
+    expect(store.visibleEvents().map((e) => e.seq)).toEqual([10]);
+  });
+
+  it('clears a selected stream and event that no longer exist', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a'), stream('b')], [ev(1, 'a'), ev(2, 'b')]));
+    store.selectStream('b');
+    store.selectEvent(2);
+    store.apply(snapshot([stream('a')], [ev(1, 'a')]));
+    expect(store.selectedStream).toBeNull();
+    expect(store.selectedEvent).toBeNull();
+    expect(seqs(store.visibleEvents())).toEqual([1]);
+  });
+
+  it('keeps a selected stream and event that still exist', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a'), stream('b')], [ev(1, 'a'), ev(2, 'b')]));
+    store.selectStream('b');
+    store.selectEvent(2);
+    store.apply(snapshot([stream('b')], [ev(2, 'b'), ev(3, 'b')]));
+    expect(store.selectedStream).toBe('b');
+    expect(store.selectedEvent).toBe(2);
+    expect(seqs(store.visibleEvents())).toEqual([2, 3]);
+  });
+});
+
+describe('PanelStore: delta', () => {
+  it('appends events and upserts streams', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a'), stream('b')], [ev(1, 'a'), ev(2, 'b')]));
+    store.apply(delta([stream('a', { state: 'closed', eventCount: 7 }), stream('c')], [ev(3, 'a'), ev(4, 'c')], counters(0, 3)));
+    expect([...store.streams.keys()].sort()).toEqual(['a', 'b', 'c']);
+    expect(store.streams.get('a')!.state).toBe('closed');
+    expect(store.streams.get('a')!.eventCount).toBe(7);
+    expect(store.streams.get('b')!.state).toBe('open');
+    expect(seqs(store.events)).toEqual([1, 2, 3, 4]);
+    expect(store.counters).toEqual(counters(0, 3));
+  });
+
+  it('a delta with no events keeps the events', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a')], [ev(1), ev(2)]));
+    store.apply(delta([stream('a', { state: 'closed' })], []));
+    expect(seqs(store.events)).toEqual([1, 2]);
+    expect(store.streams.get('a')!.state).toBe('closed');
+  });
+
+  it('drops the k oldest events when counters.droppedEvents grew by k', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a')], [ev(1), ev(2), ev(3), ev(4), ev(5)], counters(0)));
+    store.apply(delta([], [ev(6), ev(7)], counters(3)));
+    expect(seqs(store.events)).toEqual([4, 5, 6, 7]);
+    expect(store.counters.droppedEvents).toBe(3);
+    // Same count again: nothing more is dropped.
+    store.apply(delta([], [ev(8)], counters(3)));
+    expect(seqs(store.events)).toEqual([4, 5, 6, 7, 8]);
+    // Growth is measured from the previous counters, also those of a snapshot.
+    store.apply(delta([], [], counters(5)));
+    expect(seqs(store.events)).toEqual([6, 7, 8]);
+  });
+
+  it('drops relative to the snapshot’s counters', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a')], [ev(11), ev(12), ev(13)], counters(10)));
+    store.apply(delta([], [ev(14)], counters(11)));
+    expect(seqs(store.events)).toEqual([12, 13, 14]);
+  });
+
+  it('the selected event survives a delta', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a')], [ev(1), ev(2)]));
+    store.selectEvent(2);
+    store.apply(delta([], [ev(3)]));
+    expect(store.selectedEvent).toBe(2);
+    expect(store.event(store.selectedEvent)?.data).toBe('d2');
+  });
+});
+
+describe('PanelStore: visibleEvents', () => {
+  it('filters by the selected stream; null shows all', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a'), stream('b')], [ev(1, 'a'), ev(2, 'b'), ev(3, 'a'), ev(4, 'b')]));
+    expect(seqs(store.visibleEvents())).toEqual([1, 2, 3, 4]);
+    store.selectStream('a');
+    expect(store.selectedStream).toBe('a');
+    expect(seqs(store.visibleEvents())).toEqual([1, 3]);
+    store.selectStream('b');
+    expect(seqs(store.visibleEvents())).toEqual([2, 4]);
+    store.selectStream('nope');
+    expect(store.visibleEvents()).toEqual([]);
+    store.selectStream(null);
+    expect(seqs(store.visibleEvents())).toEqual([1, 2, 3, 4]);
+  });
+
+  it('is cached: the same array instance while nothing changed', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a'), stream('b')], [ev(1, 'a'), ev(2, 'b'), ev(3, 'a')]));
+    store.selectStream('a');
+    const first = store.visibleEvents();
+    expect(store.visibleEvents()).toBe(first);
+    store.selectEvent(3); // selecting an event changes no filter
+    expect(store.visibleEvents()).toBe(first);
+
+    store.selectStream(null);
+    const all = store.visibleEvents();
+    expect(store.visibleEvents()).toBe(all);
+  });
+
+  it('is recomputed after new events, for the selected stream', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a'), stream('b')], [ev(1, 'a'), ev(2, 'b')]));
+    store.selectStream('a');
+    const before = store.visibleEvents();
+    expect(seqs(before)).toEqual([1]);
+    store.apply(delta([], [ev(3, 'b'), ev(4, 'a')]));
+    const after = store.visibleEvents();
+    expect(seqs(after)).toEqual([1, 4]);
+    expect(after).not.toBe(before);
+    expect(store.visibleEvents()).toBe(after);
+  });
+
+  it('is recomputed after new events, for all streams', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a')], [ev(1)]));
+    expect(seqs(store.visibleEvents())).toEqual([1]);
+    store.apply(delta([], [ev(2), ev(3)]));
+    expect(seqs(store.visibleEvents())).toEqual([1, 2, 3]);
+  });
+
+  it('is recomputed when a delta adds and drops the same number of events', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a'), stream('b')], [ev(1, 'a'), ev(2, 'b'), ev(3, 'a')]));
+    store.selectStream('a');
+    expect(seqs(store.visibleEvents())).toEqual([1, 3]);
+    store.apply(delta([], [ev(4, 'a')], counters(1)));
+    expect(seqs(store.visibleEvents())).toEqual([3, 4]);
+  });
+
+  it('is recomputed after a snapshot of the same length', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a')], [ev(1), ev(2)]));
+    store.selectStream('a');
+    expect(seqs(store.visibleEvents())).toEqual([1, 2]);
+    store.apply(snapshot([stream('a')], [ev(5), ev(6)]));
+    expect(seqs(store.visibleEvents())).toEqual([5, 6]);
+  });
+});
+
+describe('PanelStore: subscribe and event()', () => {
+  it('calls listeners on apply, selectStream and selectEvent; unsubscribe stops them', () => {
+    const store = new PanelStore();
+    const a = vi.fn();
+    const b = vi.fn();
+    const unsubscribeA = store.subscribe(a);
+    store.subscribe(b);
+    store.apply(snapshot([stream('a')], [ev(1)]));
+    expect(a).toHaveBeenCalledTimes(1);
+    store.apply(delta([], [ev(2)]));
+    expect(a).toHaveBeenCalledTimes(2);
+    store.selectStream('a');
+    expect(a).toHaveBeenCalledTimes(3);
+    store.selectEvent(1);
+    expect(a).toHaveBeenCalledTimes(4);
+    expect(b).toHaveBeenCalledTimes(4);
+
+    unsubscribeA();
+    store.apply(delta([], [ev(3)]));
+    store.selectStream(null);
+    store.selectEvent(null);
+    expect(a).toHaveBeenCalledTimes(4);
+    expect(b).toHaveBeenCalledTimes(7);
+  });
+
+  it('listeners see the new state', () => {
+    const store = new PanelStore();
+    const seen: number[][] = [];
+    store.subscribe(() => seen.push(seqs(store.visibleEvents())));
+    store.apply(snapshot([stream('a')], [ev(1)]));
+    store.apply(delta([], [ev(2)]));
+    expect(seen).toEqual([[1], [1, 2]]);
+  });
+
+  it('event(seq) finds an event by seq', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a')], [ev(4), ev(7), ev(9)]));
+    expect(store.event(7)).toEqual(ev(7));
+    expect(store.event(9)?.data).toBe('d9');
+    expect(store.event(5)).toBeUndefined();
+    expect(store.event(null)).toBeUndefined();
+    // Four dropped in the background: seqs 1..4 are gone.
+    store.apply(delta([], [ev(10)], counters(4)));
+    expect(store.event(4)).toBeUndefined();
+    expect(store.event(7)?.data).toBe('d7');
+    expect(store.event(10)?.data).toBe('d10');
+  });
+});
+
+describe('PanelStore: drops that outran the panel', () => {
+  it('keeps the events the background still has when it dropped more than the panel ever saw', () => {
+    // Background log bounded at 3: the panel saw 1..3, then 10 more arrived before the next push.
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a')], [ev(1), ev(2), ev(3)]));
+    store.apply(delta([], [ev(11), ev(12), ev(13)], counters(10)));
+    expect(seqs(store.events)).toEqual([11, 12, 13]);
+  });
+
+  it('drops exactly the events with seq up to the drop count', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a')], [ev(1), ev(2), ev(3), ev(4)]));
+    store.apply(delta([], [ev(5)], counters(2)));
+    expect(seqs(store.events)).toEqual([3, 4, 5]);
+  });
+});

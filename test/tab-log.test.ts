@@ -1,0 +1,547 @@
+import { describe, expect, it } from 'vitest';
+import { TabLog, initiatorOf, type LogLimits, type RecordOrigin } from '../src/background/tab-log';
+import type { EventRecord, Stream } from '../src/shared/model';
+import type { PageRecord } from '../src/shared/protocol';
+
+const PAGE = 'http://127.0.0.1:8080/page';
+const CHROME_STACK =
+  'Error\n    at Object.construct (chrome-extension://abc/src/content/page-hook.js:1:2)\n    at http://127.0.0.1:8080/page:12:5';
+const FIREFOX_STACK = 'construct@moz-extension://x/src/content/page-hook.js:1:2\n@http://127.0.0.1:8080/page:12:5\n';
+
+const top: RecordOrigin = { doc: { id: 'd1', url: PAGE, top: true }, frameId: 0 };
+const child: RecordOrigin = { doc: { id: 'd2', url: 'http://127.0.0.1:8080/frame', top: false }, frameId: 7 };
+
+const create = (sid: number, t = 0, extra: Partial<Extract<PageRecord, { k: 'create' }>> = {}): PageRecord => ({
+  k: 'create', sid, t, url: `http://127.0.0.1:8080/sse/${sid}`, withCredentials: false, stack: CHROME_STACK, ...extra,
+});
+const open = (sid: number, t: number): PageRecord => ({ k: 'open', sid, t });
+const error = (sid: number, t: number, readyState: 0 | 2 = 0): PageRecord => ({ k: 'error', sid, t, readyState });
+const close = (sid: number, t: number): PageRecord => ({ k: 'close', sid, t });
+const listen = (sid: number, t: number, type: string): PageRecord => ({ k: 'listen', sid, t, type });
+const event = (sid: number, t: number, data: string, extra: Partial<Extract<PageRecord, { k: 'event' }>> = {}): PageRecord => ({
+  k: 'event', sid, t, type: 'message', data, id: '', origin: 'http://127.0.0.1:8080', ...extra,
+});
+
+const BIG: LogLimits = { maxEvents: 1_000_000, maxBytes: 1_000_000_000 };
+
+function streamOf(log: TabLog, id: string): Stream {
+  const s = log.snapshot().streams.find((x) => x.id === id);
+  if (!s) throw new Error(`no stream ${id}`);
+  return s;
+}
+const seqs = (events: EventRecord[]) => events.map((e) => e.seq);
+const datas = (events: EventRecord[]) => events.map((e) => e.data);
+
+describe('TabLog: streams and attempts', () => {
+  it('create makes a connecting stream with one attempt and the origin frame', () => {
+    const log = new TabLog(5, BIG);
+    log.apply(top, [create(0, 100, { withCredentials: true })]);
+    const snap = log.snapshot();
+    expect(snap.kind).toBe('snapshot');
+    expect(snap.tabId).toBe(5);
+    expect(snap.streams).toHaveLength(1);
+    expect(snap.streams[0]).toEqual({
+      id: 'd1:0',
+      kind: 'eventsource',
+      url: 'http://127.0.0.1:8080/sse/0',
+      withCredentials: true,
+      frame: { id: 0, url: PAGE, top: true },
+      createdAt: 100,
+      initiator: 'http://127.0.0.1:8080/page:12:5',
+      stack: CHROME_STACK,
+      state: 'connecting',
+      attempts: [{ n: 1, startedAt: 100 }],
+      eventCount: 0,
+      bytes: 0,
+      lastEventId: '',
+      listenedTypes: ['message'],
+      source: 'page-hook',
+    });
+    expect(snap.events).toEqual([]);
+    expect(snap.counters).toEqual({ droppedEvents: 0, invalidRecords: 0 });
+  });
+
+  it('the one-shot-response reconnect loop: each open after an error is a new attempt, events go to the right attempt', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1), open(0, 2), event(0, 3, 'a1'), event(0, 4, 'a2'), error(0, 5)]);
+    expect(streamOf(log, 'd1:0').state).toBe('connecting');
+    log.apply(top, [open(0, 6)]);
+    expect(streamOf(log, 'd1:0').state).toBe('open');
+    log.apply(top, [event(0, 7, 'b1'), error(0, 8), open(0, 9), event(0, 10, 'c1'), event(0, 11, 'c2')]);
+
+    const s = streamOf(log, 'd1:0');
+    expect(s.state).toBe('open');
+    expect(s.closedBy).toBeUndefined();
+    expect(s.attempts).toEqual([
+      { n: 1, startedAt: 1, openedAt: 2, endedAt: 5, end: 'error' },
+      { n: 2, openedAt: 6, endedAt: 8, end: 'error' },
+      { n: 3, openedAt: 9 },
+    ]);
+    const events = log.snapshot().events;
+    expect(events.map((e) => [e.data, e.attempt])).toEqual([
+      ['a1', 1],
+      ['a2', 1],
+      ['b1', 2],
+      ['c1', 3],
+      ['c2', 3],
+    ]);
+    expect(s.eventCount).toBe(5);
+  });
+
+  it('error with readyState 0 leaves the stream connecting', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1), open(0, 2), error(0, 3, 0)]);
+    const s = streamOf(log, 'd1:0');
+    expect(s.state).toBe('connecting');
+    expect(s.closedBy).toBeUndefined();
+    expect(s.attempts).toEqual([{ n: 1, startedAt: 1, openedAt: 2, endedAt: 3, end: 'error' }]);
+  });
+
+  it('error with readyState 2 closes the stream, closedBy error', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1), open(0, 2), error(0, 3, 2)]);
+    const s = streamOf(log, 'd1:0');
+    expect(s.state).toBe('closed');
+    expect(s.closedBy).toBe('error');
+    expect(s.attempts).toEqual([{ n: 1, startedAt: 1, openedAt: 2, endedAt: 3, end: 'error' }]);
+  });
+
+  it('error before the first open ends the first attempt (connection failed)', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1), error(0, 2, 2)]);
+    const s = streamOf(log, 'd1:0');
+    expect(s.attempts).toEqual([{ n: 1, startedAt: 1, endedAt: 2, end: 'error' }]);
+    expect(s.state).toBe('closed');
+    expect(s.closedBy).toBe('error');
+  });
+
+  it('an error after an ended attempt (reconnect failed before open) is a new attempt', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1), open(0, 2), error(0, 3), error(0, 4), error(0, 5, 2)]);
+    const s = streamOf(log, 'd1:0');
+    expect(s.attempts).toEqual([
+      { n: 1, startedAt: 1, openedAt: 2, endedAt: 3, end: 'error' },
+      { n: 2, endedAt: 4, end: 'error' },
+      { n: 3, endedAt: 5, end: 'error' },
+    ]);
+    expect(s.state).toBe('closed');
+    expect(s.closedBy).toBe('error');
+  });
+
+  it('an open after failed reconnects is one more attempt', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1), error(0, 2), error(0, 3), open(0, 4)]);
+    const s = streamOf(log, 'd1:0');
+    expect(s.attempts).toEqual([
+      { n: 1, startedAt: 1, endedAt: 2, end: 'error' },
+      { n: 2, endedAt: 3, end: 'error' },
+      { n: 3, openedAt: 4 },
+    ]);
+    expect(s.state).toBe('open');
+  });
+
+  it('close ends the current attempt with end closed; state closed, closedBy page', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1), open(0, 2), close(0, 3)]);
+    const s = streamOf(log, 'd1:0');
+    expect(s.attempts).toEqual([{ n: 1, startedAt: 1, openedAt: 2, endedAt: 3, end: 'closed' }]);
+    expect(s.state).toBe('closed');
+    expect(s.closedBy).toBe('page');
+  });
+
+  it('close while reconnecting keeps the ended attempt as it was and adds none', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1), open(0, 2), error(0, 3), close(0, 4)]);
+    const s = streamOf(log, 'd1:0');
+    expect(s.attempts).toEqual([{ n: 1, startedAt: 1, openedAt: 2, endedAt: 3, end: 'error' }]);
+    expect(s.state).toBe('closed');
+    expect(s.closedBy).toBe('page');
+  });
+
+  it('listen adds a type to listenedTypes once; message is there by default', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1)]);
+    expect(streamOf(log, 'd1:0').listenedTypes).toEqual(['message']);
+    log.apply(top, [listen(0, 2, 'tick'), listen(0, 3, 'tick'), listen(0, 4, 'message'), listen(0, 5, 'done')]);
+    expect(streamOf(log, 'd1:0').listenedTypes).toEqual(['message', 'tick', 'done']);
+  });
+});
+
+describe('TabLog: events', () => {
+  it('records each event with its fields and updates eventCount, bytes (UTF-8) and lastEventId', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [
+      create(0, 1),
+      open(0, 2),
+      event(0, 3, 'hello', { id: '1', type: 'greeting' }),
+      event(0, 4, '这是注释', { id: '2' }),
+      event(0, 5, 'é😀', { id: '3', origin: 'http://other' }),
+    ]);
+    const s = streamOf(log, 'd1:0');
+    expect(s.eventCount).toBe(3);
+    expect(s.bytes).toBe(5 + 12 + 6);
+    expect(s.lastEventId).toBe('3');
+
+    const events = log.snapshot().events;
+    expect(events).toHaveLength(3);
+    expect(events[0]).toStrictEqual({
+      seq: 1,
+      streamId: 'd1:0',
+      attempt: 1,
+      time: 3,
+      type: 'greeting',
+      id: '1',
+      data: 'hello',
+      origin: 'http://127.0.0.1:8080',
+      size: 5,
+      source: 'page-hook',
+    });
+    expect(events[1]!.size).toBe(12);
+    expect(events[2]).toMatchObject({ size: 6, origin: 'http://other', id: '3', type: 'message' });
+    for (const e of events) expect(e.truncated).toBeUndefined();
+    for (const e of events) expect(Object.prototype.hasOwnProperty.call(e, 'truncated')).toBe(false);
+  });
+
+  it('lastEventId follows the latest event', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1), event(0, 2, 'x', { id: 'a' })]);
+    expect(streamOf(log, 'd1:0').lastEventId).toBe('a');
+    log.apply(top, [event(0, 3, 'y', { id: 'b' })]);
+    expect(streamOf(log, 'd1:0').lastEventId).toBe('b');
+  });
+
+  it('an event with fullSize is marked truncated and sized by fullSize', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1), event(0, 2, 'cut', { fullSize: 5_000_000 }), event(0, 3, 'ok')]);
+    const [big, small] = log.snapshot().events;
+    expect(big).toMatchObject({ data: 'cut', truncated: true, size: 5_000_000 });
+    expect(small!.size).toBe(2);
+    expect(small!.truncated).toBeUndefined();
+    expect(streamOf(log, 'd1:0').bytes).toBe(5_000_002);
+  });
+
+  it('seq numbers strictly increase across streams and documents', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1), create(1, 1), event(0, 2, 'a'), event(1, 3, 'b')]);
+    log.apply(child, [create(0, 1), event(0, 4, 'c')]);
+    log.apply(top, [event(0, 5, 'd'), event(1, 6, 'e')]);
+    const s = seqs(log.snapshot().events);
+    expect(s).toEqual([1, 2, 3, 4, 5]);
+    for (let i = 1; i < s.length; i++) expect(s[i]!).toBeGreaterThan(s[i - 1]!);
+  });
+});
+
+describe('TabLog: documents and invalid records', () => {
+  it('stream ids are `${doc.id}:${sid}`: the same sid in two documents is two streams, framed by their origin', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1)]);
+    log.apply(child, [create(0, 2)]);
+    log.apply(child, [event(0, 3, 'from child')]);
+    log.apply(top, [event(0, 4, 'from top')]);
+    const snap = log.snapshot();
+    expect(snap.streams.map((s) => s.id).sort()).toEqual(['d1:0', 'd2:0']);
+    expect(streamOf(log, 'd1:0').frame).toEqual({ id: 0, url: PAGE, top: true });
+    expect(streamOf(log, 'd2:0').frame).toEqual({ id: 7, url: 'http://127.0.0.1:8080/frame', top: false });
+    expect(snap.events.map((e) => [e.streamId, e.data])).toEqual([
+      ['d2:0', 'from child'],
+      ['d1:0', 'from top'],
+    ]);
+    expect(streamOf(log, 'd1:0').eventCount).toBe(1);
+    expect(streamOf(log, 'd2:0').eventCount).toBe(1);
+    expect(snap.counters.invalidRecords).toBe(0);
+  });
+
+  it('records for an unknown stream are counted invalid and change nothing', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1)]);
+    log.apply(top, [open(9, 2), error(9, 3), close(9, 4), listen(9, 5, 't'), event(9, 6, 'x')]);
+    // Same sid, other document: unknown too.
+    log.apply(child, [event(0, 7, 'y')]);
+    const snap = log.snapshot();
+    expect(snap.counters.invalidRecords).toBe(6);
+    expect(snap.events).toEqual([]);
+    expect(snap.streams).toHaveLength(1);
+    expect(streamOf(log, 'd1:0').state).toBe('connecting');
+  });
+
+  it('a duplicate create is counted invalid and does not replace the stream', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1), open(0, 2), create(0, 3, { url: 'http://evil/' })]);
+    const s = streamOf(log, 'd1:0');
+    expect(s.url).toBe('http://127.0.0.1:8080/sse/0');
+    expect(s.state).toBe('open');
+    expect(s.createdAt).toBe(1);
+    expect(log.snapshot().counters.invalidRecords).toBe(1);
+  });
+
+  it('apply(origin, records, invalid) adds invalid to the counter', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1)], 3);
+    expect(log.snapshot().counters.invalidRecords).toBe(3);
+    log.apply(top, [event(5, 2, 'unknown stream')], 2);
+    expect(log.snapshot().counters.invalidRecords).toBe(6);
+  });
+});
+
+describe('TabLog: bounds', () => {
+  it('maxEvents drops the oldest and counts them (limit 3, add 10)', () => {
+    const log = new TabLog(1, { maxEvents: 3, maxBytes: 1_000_000 });
+    log.apply(top, [create(0, 0)]);
+    for (let i = 1; i <= 10; i++) log.apply(top, [event(0, i, `e${i}`)]);
+    const snap = log.snapshot();
+    expect(datas(snap.events)).toEqual(['e8', 'e9', 'e10']);
+    expect(seqs(snap.events)).toEqual([8, 9, 10]);
+    expect(snap.counters.droppedEvents).toBe(7);
+  });
+
+  it('maxEvents also holds for one large batch', () => {
+    const log = new TabLog(1, { maxEvents: 3, maxBytes: 1_000_000 });
+    log.apply(top, [create(0, 0), ...Array.from({ length: 10 }, (_, i) => event(0, i + 1, `e${i + 1}`))]);
+    const snap = log.snapshot();
+    expect(datas(snap.events)).toEqual(['e8', 'e9', 'e10']);
+    expect(snap.counters.droppedEvents).toBe(7);
+  });
+
+  it('maxBytes drops the oldest events until the UTF-8 total fits', () => {
+    // Each event is 6 bytes ('€€'), 2 code units.
+    const log = new TabLog(1, { maxEvents: 1000, maxBytes: 20 });
+    log.apply(top, [create(0, 0)]);
+    for (let i = 1; i <= 5; i++) log.apply(top, [event(0, i, '€€', { id: String(i) })]);
+    const snap = log.snapshot();
+    expect(snap.events.map((e) => e.id)).toEqual(['3', '4', '5']);
+    expect(snap.counters.droppedEvents).toBe(2);
+    // The stream's totals count everything received.
+    expect(streamOf(log, 'd1:0').bytes).toBe(30);
+  });
+
+  it('maxBytes keeps exactly maxBytes and counts truncated events by their full size', () => {
+    const log = new TabLog(1, { maxEvents: 1000, maxBytes: 100 });
+    log.apply(top, [create(0, 0), event(0, 1, 'a'.repeat(50), { id: '1' }), event(0, 2, 'b'.repeat(50), { id: '2' })]);
+    expect(log.snapshot().events.map((e) => e.id)).toEqual(['1', '2']);
+    expect(log.snapshot().counters.droppedEvents).toBe(0);
+    log.apply(top, [event(0, 3, 'x', { id: '3', fullSize: 50 })]);
+    expect(log.snapshot().events.map((e) => e.id)).toEqual(['2', '3']);
+    expect(log.snapshot().counters.droppedEvents).toBe(1);
+  });
+
+  it('seq numbers are never reused after drops', () => {
+    const log = new TabLog(1, { maxEvents: 2, maxBytes: 1_000_000 });
+    log.apply(top, [create(0, 0)]);
+    for (let i = 1; i <= 5; i++) log.apply(top, [event(0, i, 'x')]);
+    expect(seqs(log.snapshot().events)).toEqual([4, 5]);
+  });
+
+  it('compaction after more than 1024 drops keeps snapshot and takeDelta correct (one event per batch)', () => {
+    const log = new TabLog(1, { maxEvents: 100, maxBytes: 1_000_000_000 });
+    log.apply(top, [create(0, 0)]);
+    const first = log.takeDelta();
+    expect(first?.streams.map((s) => s.id)).toEqual(['d1:0']);
+    expect(first?.events).toEqual([]);
+    for (let i = 1; i <= 5000; i++) {
+      log.apply(top, [event(0, i, `e${i}`)]);
+      const delta = log.takeDelta();
+      expect(delta).not.toBeNull();
+      expect(seqs(delta!.events)).toEqual([i]);
+      expect(delta!.events[0]!.data).toBe(`e${i}`);
+      expect(delta!.counters.droppedEvents).toBe(Math.max(0, i - 100));
+      expect(log.takeDelta()).toBeNull();
+    }
+    const snap = log.snapshot();
+    expect(seqs(snap.events)).toEqual(Array.from({ length: 100 }, (_, i) => 4901 + i));
+    expect(datas(snap.events)).toEqual(Array.from({ length: 100 }, (_, i) => `e${4901 + i}`));
+    expect(snap.counters.droppedEvents).toBe(4900);
+  });
+
+  it('compaction keeps deltas correct when batches and takeDelta calls interleave irregularly', () => {
+    const maxEvents = 100;
+    const log = new TabLog(1, { maxEvents, maxBytes: 1_000_000_000 });
+    log.apply(top, [create(0, 0)]);
+    log.takeDelta();
+    let total = 0;
+    let delivered = 0; // highest seq a delta has carried
+    for (let round = 0; round < 400; round++) {
+      const size = [1, 7, 60, 130, 3][round % 5]!;
+      const batch: PageRecord[] = [];
+      for (let j = 0; j < size; j++) batch.push(event(0, ++total, `e${total}`));
+      log.apply(top, batch);
+      if (round % 3 === 2) continue; // let changes pile up sometimes
+      const delta = log.takeDelta();
+      expect(delta).not.toBeNull();
+      const dropped = Math.max(0, total - maxEvents);
+      expect(delta!.counters.droppedEvents).toBe(dropped);
+      // Exactly the events not delivered yet that are still kept, in order.
+      const fromSeq = Math.max(delivered, dropped) + 1;
+      expect(seqs(delta!.events)).toEqual(Array.from({ length: total - fromSeq + 1 }, (_, i) => fromSeq + i));
+      delivered = total;
+      const snap = log.snapshot();
+      expect(seqs(snap.events)).toEqual(Array.from({ length: Math.min(total, maxEvents) }, (_, i) => dropped + 1 + i));
+    }
+    expect(total).toBeGreaterThan(2048);
+  });
+
+  it('compaction under maxBytes keeps the snapshot correct', () => {
+    const log = new TabLog(1, { maxEvents: 1_000_000, maxBytes: 30 });
+    log.apply(top, [create(0, 0)]);
+    for (let i = 1; i <= 3000; i++) log.apply(top, [event(0, i, 'abc', { id: String(i) })]);
+    const snap = log.snapshot();
+    expect(snap.events.map((e) => e.id)).toEqual(Array.from({ length: 10 }, (_, i) => String(2991 + i)));
+    expect(snap.counters.droppedEvents).toBe(2990);
+  });
+});
+
+describe('TabLog: takeDelta and snapshot', () => {
+  it('takeDelta is null on a fresh log', () => {
+    expect(new TabLog(1, BIG).takeDelta()).toBeNull();
+  });
+
+  it('takeDelta returns only the changes since the last call, then null', () => {
+    const log = new TabLog(3, BIG);
+    log.apply(top, [create(0, 1), create(1, 1), open(0, 2), event(0, 3, 'a')]);
+    const d1 = log.takeDelta();
+    expect(d1).not.toBeNull();
+    expect(d1!.kind).toBe('delta');
+    expect(d1!.tabId).toBe(3);
+    expect(d1!.streams.map((s) => s.id).sort()).toEqual(['d1:0', 'd1:1']);
+    expect(datas(d1!.events)).toEqual(['a']);
+    expect(d1!.counters).toEqual({ droppedEvents: 0, invalidRecords: 0 });
+
+    expect(log.takeDelta()).toBeNull();
+
+    // Only stream 1 changes, with no event.
+    log.apply(top, [listen(1, 4, 'tick')]);
+    const d2 = log.takeDelta();
+    expect(d2!.streams.map((s) => s.id)).toEqual(['d1:1']);
+    expect(d2!.streams[0]!.listenedTypes).toEqual(['message', 'tick']);
+    expect(d2!.events).toEqual([]);
+
+    // New events only, and the stream they changed, whole and current.
+    log.apply(top, [event(0, 5, 'b'), event(0, 6, 'c')]);
+    const d3 = log.takeDelta();
+    expect(datas(d3!.events)).toEqual(['b', 'c']);
+    expect(d3!.streams.map((s) => s.id)).toEqual(['d1:0']);
+    expect(d3!.streams[0]!.eventCount).toBe(3);
+    expect(log.takeDelta()).toBeNull();
+  });
+
+  it('the snapshot does not reset what takeDelta will return', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1), event(0, 2, 'a')]);
+    log.snapshot();
+    expect(datas(log.takeDelta()!.events)).toEqual(['a']);
+  });
+
+  it('takeDelta omits events dropped before they were taken', () => {
+    const log = new TabLog(1, { maxEvents: 3, maxBytes: 1_000_000 });
+    log.apply(top, [create(0, 0), event(0, 1, 'e1')]);
+    log.takeDelta();
+    log.apply(top, Array.from({ length: 10 }, (_, i) => event(0, i + 2, `e${i + 2}`)));
+    const delta = log.takeDelta()!;
+    expect(datas(delta.events)).toEqual(['e9', 'e10', 'e11']);
+    expect(delta.counters.droppedEvents).toBe(8);
+  });
+
+  it('snapshot returns copies of streams: mutating them does not change the log', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1), open(0, 2), event(0, 3, 'a')]);
+    const before = log.snapshot();
+    const s = before.streams[0]!;
+    s.state = 'closed';
+    s.url = 'mutated';
+    s.eventCount = 99;
+    s.frame.url = 'mutated';
+    s.attempts[0]!.end = 'closed';
+    s.attempts.push({ n: 2 });
+    s.listenedTypes.push('mutated');
+    before.events.length = 0;
+    before.counters.droppedEvents = 42;
+
+    const after = log.snapshot();
+    const t = after.streams[0]!;
+    expect(t.state).toBe('open');
+    expect(t.url).toBe('http://127.0.0.1:8080/sse/0');
+    expect(t.eventCount).toBe(1);
+    expect(t.frame.url).toBe(PAGE);
+    expect(t.attempts).toEqual([{ n: 1, startedAt: 1, openedAt: 2 }]);
+    expect(t.listenedTypes).toEqual(['message']);
+    expect(after.events).toHaveLength(1);
+    expect(after.counters.droppedEvents).toBe(0);
+  });
+
+  it('takeDelta returns copies of streams too', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1)]);
+    const d = log.takeDelta()!;
+    d.streams[0]!.attempts[0]!.n = 9;
+    d.streams[0]!.listenedTypes.push('x');
+    d.streams[0]!.frame.top = false;
+    d.counters.invalidRecords = 5;
+    const s = streamOf(log, 'd1:0');
+    expect(s.attempts[0]!.n).toBe(1);
+    expect(s.listenedTypes).toEqual(['message']);
+    expect(s.frame.top).toBe(true);
+    expect(log.snapshot().counters.invalidRecords).toBe(0);
+  });
+
+  it('later changes do not alter a stream already returned', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1)]);
+    const early = log.snapshot().streams[0]!;
+    log.apply(top, [open(0, 2), listen(0, 3, 'x'), event(0, 4, 'a')]);
+    expect(early.state).toBe('connecting');
+    expect(early.attempts).toEqual([{ n: 1, startedAt: 1 }]);
+    expect(early.listenedTypes).toEqual(['message']);
+    expect(early.eventCount).toBe(0);
+  });
+});
+
+describe('initiatorOf', () => {
+  it('picks the first page frame of a Chrome stack', () => {
+    expect(initiatorOf(CHROME_STACK)).toBe('http://127.0.0.1:8080/page:12:5');
+  });
+
+  it('picks the first page frame of a Chrome stack with named functions, without "at "', () => {
+    const stack =
+      'Error\n    at Object.construct (chrome-extension://abc/src/content/page-hook.js:1:2)\n' +
+      '    at new EventSource (chrome-extension://abc/src/content/page-hook.js:3:4)\n' +
+      '    at connect (http://127.0.0.1:8080/app.js:3:9)\n    at http://127.0.0.1:8080/page:12:5';
+    expect(initiatorOf(stack)).toBe('connect (http://127.0.0.1:8080/app.js:3:9)');
+  });
+
+  it('picks the first page frame of a Firefox stack', () => {
+    // Firefox frames are `name@url:line:col`; an anonymous frame has an empty name.
+    expect(initiatorOf(FIREFOX_STACK)).toMatch(/^@?http:\/\/127\.0\.0\.1:8080\/page:12:5$/);
+  });
+
+  it('picks a named Firefox frame over later ones', () => {
+    const stack = 'construct@moz-extension://x/src/content/page-hook.js:1:2\nconnect@http://127.0.0.1:8080/app.js:3:9\n@http://127.0.0.1:8080/page:12:5\n';
+    expect(initiatorOf(stack)).toBe('connect@http://127.0.0.1:8080/app.js:3:9');
+  });
+
+  it("returns '' when there is no page frame", () => {
+    expect(initiatorOf('')).toBe('');
+    expect(initiatorOf('Error')).toBe('');
+    expect(initiatorOf('Error\n    at Object.construct (chrome-extension://abc/src/content/page-hook.js:1:2)')).toBe('');
+    expect(initiatorOf('construct@moz-extension://x/src/content/page-hook.js:1:2\n')).toBe('');
+  });
+
+  it('is what a created stream records as its initiator', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1, { stack: FIREFOX_STACK }), create(1, 1, { stack: 'no frames here' })]);
+    expect(streamOf(log, 'd1:0').initiator).toBe(initiatorOf(FIREFOX_STACK));
+    expect(streamOf(log, 'd1:0').initiator).toContain('http://127.0.0.1:8080/page:12:5');
+    expect(streamOf(log, 'd1:1').initiator).toBe('');
+  });
+});
+
+describe('TabLog: counter-only changes', () => {
+  it('takeDelta reports a change of the counters alone', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(1)]);
+    log.takeDelta();
+    log.apply(top, [], 4);
+    expect(log.takeDelta()?.counters.invalidRecords).toBe(4);
+    expect(log.takeDelta()).toBeNull();
+    log.apply(top, [event(99, 1, 'for a stream that does not exist')]);
+    expect(log.takeDelta()?.counters.invalidRecords).toBe(5);
+  });
+});
