@@ -1,4 +1,5 @@
-// The demo server: one page per seed scenario and its SSE endpoint, on 127.0.0.1.
+// The demo server: one page per seed scenario and its SSE endpoint, and /all/ with all four
+// at once, on 127.0.0.1.
 // `npx tsx demo/server.ts [port]` runs it alone; tests and `npm start` call startDemoServer().
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -7,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { streams } from './streams';
 
 const PAGES = fileURLToPath(new URL('./pages/', import.meta.url));
+const FAVICON = fileURLToPath(new URL('../public/icons/icon-32.png', import.meta.url));
 
 export interface DemoServer {
   /** Base URL, ending in a slash. */
@@ -14,13 +16,14 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-export const SCENARIOS = ['1-oneshot', '2-counter', '3-custom-event', '4-retry-close'] as const;
-
 export async function startDemoServer(port = 0): Promise<DemoServer> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const stream = streams[url.pathname];
     if (stream) return stream(req, res, url.searchParams);
+    if (url.pathname === '/favicon.ico') {
+      return void readFile(FAVICON).then((png) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(png));
+    }
     const page = url.pathname === '/' ? 'index' : url.pathname.replace(/^\/|\/$/g, '');
     if (!/^[\w-]+$/.test(page)) return void res.writeHead(404).end('not found');
     readFile(`${PAGES}${page}.html`).then(
@@ -28,7 +31,10 @@ export async function startDemoServer(port = 0): Promise<DemoServer> {
       () => res.writeHead(404).end('not found'),
     );
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
   const { port: actual } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${actual}/`,

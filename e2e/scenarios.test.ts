@@ -5,7 +5,8 @@ import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../demo/server';
 import { launch, type BrowserName, type Launched } from '../scripts/launch';
-import { click, openPanel, readEventRows, textOf, waitForStreams } from './harness/panel';
+import { openPanel } from '../scripts/open-panel';
+import { click, readEventRows, textOf, waitForStreams } from './harness/panel';
 
 const ARTIFACTS = 'e2e/artifacts';
 

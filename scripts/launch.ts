@@ -26,7 +26,7 @@ export interface Launched {
 
 export interface LaunchOptions {
   headless?: boolean;
-  /** Chromium only: open DevTools with every tab (the panel is then reachable, see e2e). */
+  /** Open DevTools with every tab (Chromium) or the first (Firefox). */
   devtools?: boolean;
   /** false: the same browser without the extension, for with/without comparisons. */
   extension?: boolean;
@@ -75,14 +75,14 @@ async function launchChromium({ headless = true, devtools = false, extension = t
   };
 }
 
-async function launchFirefox({ headless = true, extension = true }: LaunchOptions): Promise<Launched> {
+async function launchFirefox({ headless = true, devtools = false, extension = true }: LaunchOptions): Promise<Launched> {
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
     headless,
     defaultViewport: null,
     // Lets the tests open moz-extension:// pages.
-    args: ['--remote-allow-system-access'],
+    args: ['--remote-allow-system-access', ...(devtools && !headless ? ['--devtools'] : [])],
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_EXTENSION_UUID }),
     },

@@ -15,21 +15,27 @@ export function EventTable({ store }: { store: PanelStore }) {
   const [height, setHeight] = useState(400);
   const atBottom = useRef(true);
 
-  useLayoutEffect(() => {
-    const el = viewport.current!;
-    setHeight(el.clientHeight);
-    const resize = new ResizeObserver(() => setHeight(el.clientHeight));
-    resize.observe(el);
-    return () => resize.disconnect();
-  }, []);
-
-  useLayoutEffect(() => {
+  // Keeps the newest row in view while following the bottom, also when the table shrinks.
+  const followBottom = () => {
     const el = viewport.current!;
     if (atBottom.current && el.scrollHeight > el.clientHeight) {
       el.scrollTop = el.scrollHeight;
       setScrollTop(el.scrollTop);
     }
-  }, [events.length]);
+  };
+
+  useLayoutEffect(() => {
+    const el = viewport.current!;
+    setHeight(el.clientHeight);
+    const resize = new ResizeObserver(() => {
+      setHeight(el.clientHeight);
+      followBottom();
+    });
+    resize.observe(el);
+    return () => resize.disconnect();
+  }, []);
+
+  useLayoutEffect(followBottom, [events.length]);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(events.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);

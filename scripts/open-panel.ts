@@ -1,0 +1,90 @@
+// Opening the SSE panel on a page, for `npm start` and the browser tests.
+// Chromium: the real DevTools panel, selected through DevTools internals (module paths and
+// classes of DevTools' front end), kept here in one place.
+// Firefox: the panel page opened as a tab for the page's tab (the DOM of Firefox's DevTools
+// panels is not reachable from outside).
+import type { Browser, Frame, Page } from 'puppeteer-core';
+import { CHROME_EXTENSION_ID, type Launched } from './launch';
+
+export const PANEL_PATH = '/src/devtools/panel/panel.html';
+const TIMEOUT_MS = 20_000;
+const POLL = { polling: 100, timeout: TIMEOUT_MS } as const;
+
+/** Opens the SSE panel inspecting `page` and returns the frame the panel runs in. */
+export async function openPanel(launched: Launched, page: Page): Promise<Frame> {
+  return launched.name === 'chromium' ? showDevToolsPanel(launched.browser, page) : openPanelTab(launched, await tabIdOf(launched, page));
+}
+
+/**
+ * With DevTools opened by `launch(..., { devtools: true })`: shows the SSE panel in the
+ * DevTools window inspecting `page`, and returns the frame the panel runs in.
+ */
+async function showDevToolsPanel(browser: Browser, page: Page, viewport = { width: 1100, height: 640 }): Promise<Frame> {
+  const devtools = await poll(() => findDevTools(browser, page.url()));
+  await devtools.setViewport(viewport);
+  // Source text, not functions: a test runner would rewrite import() inside a function.
+  // Undocked, DevTools takes the whole window instead of leaving room for the page.
+  await devtools.evaluate(`(async () => {
+    const UI = await import('devtools://devtools/bundled/ui/legacy/legacy.js');
+    UI.DockController.DockController.instance().setDockSide('undocked');
+    await UI.InspectorView.InspectorView.instance().showPanel('chrome-extension://${CHROME_EXTENSION_ID}SSE');
+  })()`);
+  const frame = await poll(async () => devtools.frames().find((f) => f.url().includes(PANEL_PATH)));
+  await frame.waitForSelector('[data-testid="summary"]', { timeout: TIMEOUT_MS });
+  return frame;
+}
+
+async function openPanelTab(launched: Launched, tabId: number): Promise<Frame> {
+  const page = await launched.browser.newPage();
+  await gotoExtensionPage(page, `${launched.extensionOrigin}${PANEL_PATH}?tabId=${tabId}`);
+  await page.waitForSelector('[data-testid="summary"]', { timeout: TIMEOUT_MS });
+  return page.mainFrame();
+}
+
+/** Firefox may never settle a navigation to a moz-extension:// page: start it and poll. */
+export async function gotoExtensionPage(page: Page, url: string): Promise<void> {
+  void page.goto(url).catch(() => undefined);
+  await page.waitForFunction((u: string) => location.href === u && document.readyState !== 'loading', POLL, url);
+}
+
+/** The browser's tab id of `page`, asked of an extension page. */
+async function tabIdOf(launched: Launched, page: Page): Promise<number> {
+  const helper = await launched.browser.newPage();
+  try {
+    await gotoExtensionPage(helper, `${launched.extensionOrigin}${PANEL_PATH}?tabId=-1`);
+    const url = page.url();
+    return await helper.evaluate(async (u: string) => {
+      const tabs: { id: number; url?: string }[] = await (globalThis as any).browser.tabs.query({});
+      const tab = tabs.find((t) => t.url === u);
+      if (!tab) throw new Error(`no tab at ${u}`);
+      return tab.id;
+    }, url);
+  } finally {
+    await helper.close();
+  }
+}
+
+/** The DevTools window whose inspected page is at `url`. */
+async function findDevTools(browser: Browser, url: string): Promise<Page | undefined> {
+  for (const target of browser.targets().filter((t) => t.url().startsWith('devtools://'))) {
+    const devtools = await target.asPage();
+    const inspected = await devtools
+      .evaluate(`(async () => {
+        const SDK = await import('devtools://devtools/bundled/core/sdk/sdk.js');
+        return SDK.TargetManager.TargetManager.instance().primaryPageTarget()?.inspectedURL();
+      })()`)
+      .catch(() => undefined);
+    if (inspected === url) return devtools;
+  }
+  return undefined;
+}
+
+async function poll<T>(probe: () => Promise<T | undefined>, timeout = TIMEOUT_MS): Promise<T> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
