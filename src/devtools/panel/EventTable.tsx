@@ -43,13 +43,6 @@ export function EventTable({ store }: { store: PanelStore }) {
 
   return (
     <div class="events" role="grid" aria-label="Events" aria-rowcount={events.length + 1}>
-      <div class="row header" role="row">
-        <span role="columnheader" class="col-time">Time</span>
-        {showStream && <span role="columnheader" class="col-stream">Stream</span>}
-        <span role="columnheader" class="col-type">Type</span>
-        <span role="columnheader" class="col-id">ID</span>
-        <span role="columnheader" class="col-data">Data</span>
-      </div>
       <div
         class="viewport"
         ref={viewport}
@@ -59,6 +52,14 @@ export function EventTable({ store }: { store: PanelStore }) {
           setScrollTop(el.scrollTop);
         }}
       >
+        {/* Inside the scroller (sticky), so header and rows share one width, scrollbar or not. */}
+        <div class="row header" role="row">
+          <span role="columnheader" class="col-time">Time</span>
+          {showStream && <span role="columnheader" class="col-stream">Stream</span>}
+          <span role="columnheader" class="col-type">Type</span>
+          <span role="columnheader" class="col-id">ID</span>
+          <span role="columnheader" class="col-data">Data</span>
+        </div>
         <div style={{ height: `${events.length * ROW_HEIGHT}px`, position: 'relative' }}>
           {events.slice(first, last).map((e, i) => {
             const stream = store.streams.get(e.streamId);
@@ -68,7 +69,7 @@ export function EventTable({ store }: { store: PanelStore }) {
                 role="row"
                 aria-rowindex={first + i + 2}
                 aria-selected={store.selectedEvent === e.seq}
-                class={`row event${store.selectedEvent === e.seq ? ' selected' : ''}`}
+                class={`row event${(first + i) % 2 ? ' odd' : ''}${store.selectedEvent === e.seq ? ' selected' : ''}`}
                 style={{ top: `${(first + i) * ROW_HEIGHT}px` }}
                 onClick={() => store.selectEvent(e.seq)}
                 data-testid="event-row"
