@@ -16,7 +16,9 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-export async function startDemoServer(port = 0): Promise<DemoServer> {
+/** `pageDirs`: more folders of pages to serve (the tests' own fixtures), after demo/pages. */
+export async function startDemoServer(port = 0, pageDirs: string[] = []): Promise<DemoServer> {
+  const dirs = [PAGES, ...pageDirs.map((d) => (d.endsWith('/') ? d : `${d}/`))];
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const stream = streams[url.pathname];
@@ -26,9 +28,8 @@ export async function startDemoServer(port = 0): Promise<DemoServer> {
     }
     const page = url.pathname === '/' ? 'index' : url.pathname.replace(/^\/|\/$/g, '');
     if (!/^[\w-]+$/.test(page)) return void res.writeHead(404).end('not found');
-    readFile(`${PAGES}${page}.html`).then(
-      (html) => res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html),
-      () => res.writeHead(404).end('not found'),
+    void findPage(dirs, page).then((html) =>
+      html ? res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html) : res.writeHead(404).end('not found'),
     );
   });
   await new Promise<void>((resolve, reject) => {
@@ -44,6 +45,14 @@ export async function startDemoServer(port = 0): Promise<DemoServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+async function findPage(dirs: string[], page: string): Promise<Buffer | undefined> {
+  for (const dir of dirs) {
+    const html = await readFile(`${dir}${page}.html`).catch(() => undefined);
+    if (html) return html;
+  }
+  return undefined;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

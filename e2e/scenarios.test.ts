@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../demo/server';
 import { launch, type BrowserName, type Launched } from '../scripts/launch';
 import { openPanel } from '../scripts/open-panel';
-import { click, readEventRows, textOf, waitForStreams } from './harness/panel';
+import { click, readEventRows, readStreams, textOf, waitForStreams } from './harness/panel';
 
 const ARTIFACTS = 'e2e/artifacts';
 
@@ -17,7 +17,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    demo = await startDemoServer();
+    demo = await startDemoServer(0, ['e2e/pages']);
     launched = await launch(name, { devtools: true });
   });
   afterAll(async () => {
@@ -116,5 +116,41 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     expect(await textOf(panel, '[data-testid="stream-detail"]')).toContain('the page called close()');
     expect(await panel.$$eval('[data-testid="attempt"]', (els) => els.map((e) => e.textContent))).toEqual([expect.stringMatching(/^#1: opened .*, closed by the page$/)]);
     await screenshot(panel, '4-retry-close');
+  });
+
+  it("is in place before the page's first inline script", async () => {
+    const { panel } = await open('first-script/');
+    const [stream] = await waitForStreams(panel, (s) => (s[0]?.events ?? 0) >= 2);
+    expect(stream!.url).toBe(`${demo.url}3-custom-event/stream?interval=100`);
+    await click(panel, '[data-testid="stream"]');
+    // The initiator is the page's inline script in <head> (line 7 of the page).
+    const detail = await textOf(panel, '[data-testid="stream-detail"]');
+    expect(detail, detail).toMatch(/by .*first-script\/:7:\d+/);
+  });
+
+  it('shows all streams of a page, or only the selected one', async () => {
+    const { panel } = await open('all/?interval=100&retry=300');
+    const streams = await waitForStreams(panel, (s) => s.length === 4 && s.every((x) => x.events >= 2));
+    expect(streams.map((s) => new URL(s.url).pathname)).toEqual([
+      '/1-oneshot/stream',
+      '/2-counter/stream',
+      '/3-custom-event/stream',
+      '/4-retry-close/stream',
+    ]);
+    // The latest rows, from all streams (the first, connecttime, may have scrolled out of view).
+    const types = (rows: { type: string }[]) => new Set(rows.map((r) => r.type));
+    expect([...types(await readEventRows(panel))]).toEqual(expect.arrayContaining(['message', 'myEvent', 'onTimeChanged']));
+
+    await click(panel, '[data-testid="stream"]', '/3-custom-event/');
+    await panel.waitForFunction(() => !document.querySelector('.col-stream'), { polling: 100 });
+    const only = await readEventRows(panel);
+    expect(only.length).toBeGreaterThan(0);
+    expect(only.every((r) => (r.type === 'message' || r.type === 'myEvent') && / #\d+$/.test(r.data))).toBe(true);
+    const selected = (await readStreams(panel)).find((s) => s.url.includes('/3-custom-event/'));
+    expect(only.length).toBe(Math.min(selected!.events, only.length));
+
+    await click(panel, '[data-testid="all-streams"]');
+    await panel.waitForSelector('.col-stream');
+    expect([...types(await readEventRows(panel))]).toEqual(expect.arrayContaining(['message', 'myEvent', 'onTimeChanged']));
   });
 });

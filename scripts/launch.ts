@@ -19,6 +19,7 @@ export const FIREFOX_EXTENSION_UUID = '5e1f0b6c-7d1a-4c3e-9a53-2f6d9c8b1e47';
 export interface Launched {
   browser: Browser;
   name: BrowserName;
+  headless: boolean;
   /** Origin of the extension's pages, e.g. chrome-extension://<id>; undefined without it. */
   extensionOrigin: string | undefined;
   close(): Promise<void>;
@@ -59,7 +60,7 @@ async function launchChromium({ headless = true, devtools = false, extension = t
     userDataDir: profile,
     defaultViewport: null,
     ignoreDefaultArgs: extension ? ['--disable-extensions'] : [],
-    args: [...CHROMIUM_ARGS, ...(extension ? [`--disable-extensions-except=${dist}`, `--load-extension=${dist}`] : [])],
+    args: [...CHROMIUM_ARGS, '--window-size=1400,900', ...(extension ? [`--disable-extensions-except=${dist}`, `--load-extension=${dist}`] : [])],
   });
   if (extension) {
     await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`));
@@ -67,6 +68,7 @@ async function launchChromium({ headless = true, devtools = false, extension = t
   return {
     browser,
     name: 'chromium',
+    headless,
     extensionOrigin: extension ? `chrome-extension://${CHROME_EXTENSION_ID}` : undefined,
     close: async () => {
       await browser.close().catch(() => undefined);
@@ -91,6 +93,7 @@ async function launchFirefox({ headless = true, devtools = false, extension = tr
   return {
     browser,
     name: 'firefox',
+    headless,
     extensionOrigin: extension ? `moz-extension://${FIREFOX_EXTENSION_UUID}` : undefined,
     close: () => browser.close().catch(() => undefined),
   };

@@ -12,21 +12,24 @@ const POLL = { polling: 100, timeout: TIMEOUT_MS } as const;
 
 /** Opens the SSE panel inspecting `page` and returns the frame the panel runs in. */
 export async function openPanel(launched: Launched, page: Page): Promise<Frame> {
-  return launched.name === 'chromium' ? showDevToolsPanel(launched.browser, page) : openPanelTab(launched, await tabIdOf(launched, page));
+  return launched.name === 'chromium'
+    ? showDevToolsPanel(launched.browser, page, launched.headless)
+    : openPanelTab(launched, await tabIdOf(launched, page));
 }
 
 /**
  * With DevTools opened by `launch(..., { devtools: true })`: shows the SSE panel in the
  * DevTools window inspecting `page`, and returns the frame the panel runs in.
  */
-async function showDevToolsPanel(browser: Browser, page: Page, viewport = { width: 1100, height: 640 }): Promise<Frame> {
+async function showDevToolsPanel(browser: Browser, page: Page, headless: boolean): Promise<Frame> {
   const devtools = await poll(() => findDevTools(browser, page.url()));
-  await devtools.setViewport(viewport);
+  // Headless (tests, screenshots): undocked and sized, DevTools takes the whole window instead
+  // of leaving room for a page nobody sees. With a window, DevTools stays where the user has it.
+  if (headless) await devtools.setViewport({ width: 1100, height: 640 });
   // Source text, not functions: a test runner would rewrite import() inside a function.
-  // Undocked, DevTools takes the whole window instead of leaving room for the page.
   await devtools.evaluate(`(async () => {
     const UI = await import('devtools://devtools/bundled/ui/legacy/legacy.js');
-    UI.DockController.DockController.instance().setDockSide('undocked');
+    if (${headless}) UI.DockController.DockController.instance().setDockSide('undocked');
     await UI.InspectorView.InspectorView.instance().showPanel('chrome-extension://${CHROME_EXTENSION_ID}SSE');
   })()`);
   const frame = await poll(async () => devtools.frames().find((f) => f.url().includes(PANEL_PATH)));

@@ -41,6 +41,7 @@ try {
   // new tab, and its first tab is replaced as DevTools attaches.
   const [first] = await launched.browser.pages();
   const page = name === 'firefox' && first ? first : await launched.browser.newPage();
+  for (const blank of await launched.browser.pages()) if (blank !== page && blank.url() === 'about:blank') await blank.close();
   await page.goto(`${demo.url}all/`);
   console.log(`Demo streams: ${demo.url}  (the page in the browser: ${demo.url}all/)`);
   if (args.headless) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, clockTime, duration, prettyJson, shortUrl } from '../src/devtools/panel/format';
+import { bytes, clockTime, count, duration, prettyJson, shortUrl } from '../src/devtools/panel/format';
 
 describe('clockTime', () => {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -153,4 +153,12 @@ describe('units after rounding', () => {
   ])('duration(%s) is %s', (ms, text) => expect(duration(ms)).toBe(text));
 
   it('bytes just under a megabyte reads 1.0 MB', () => expect(bytes(1_048_575)).toBe('1.0 MB'));
+});
+
+describe('count', () => {
+  it('writes the singular for one and the plural otherwise', () => {
+    expect(count(1, 'event')).toBe('1 event');
+    expect(count(0, 'event')).toBe('0 events');
+    expect(count(3, 'attempt')).toBe('3 attempts');
+  });
 });

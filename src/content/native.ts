@@ -3,6 +3,7 @@
 // our calls nor break them.
 export const { apply, construct } = Reflect;
 export const createObject = Object.create;
+export const { split, indexOf } = String.prototype;
 const weakMapGet = WeakMap.prototype.get;
 const weakMapSet = WeakMap.prototype.set;
 

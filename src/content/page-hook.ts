@@ -5,7 +5,7 @@
 import { PROTOCOL_VERSION, type PageRecord } from '../shared/protocol';
 import { offerPort } from './channel';
 import { replaceFunction } from './disguise';
-import { SafeWeakMap, apply, construct, createObject } from './native';
+import { SafeWeakMap, apply, construct, createObject, indexOf, split } from './native';
 
 // Native functions and getters, taken before any page script can replace them.
 const NativeEventSource = window.EventSource;
@@ -31,6 +31,23 @@ const stackHere = () => {
   const error = new NativeError();
   return String(stackGetter ? apply(stackGetter, error, []) : error.stack);
 };
+// Where this script's own frames point (Chrome: its chrome-extension:// URL; Firefox: a
+// MAIN-world script is "<anonymous code>"), read once from a frame of ours at start.
+const ownLocation = (stackHere().split('\n').find((l) => /:\d+:\d+\)?$/.test(l)) ?? '')
+  .replace(/:\d+:\d+\)?$/, '')
+  .replace(/^.*[(@]|^\s*at /, '');
+
+/** The current stack without our frames (nor Chrome's "Error" header): the page's code. */
+function pageStack(): string {
+  const lines = apply(split, stackHere(), ['\n']) as string[];
+  let stack = '';
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '' || line === 'Error' || (ownLocation !== '' && (apply(indexOf, line, [ownLocation]) as number) >= 0)) continue;
+    stack += stack === '' ? line : `\n${line}`;
+  }
+  return stack;
+}
 const NativeMessageChannel = MessageChannel;
 
 /** What we know of each EventSource the page created. */
@@ -108,7 +125,7 @@ function track(es: EventSource): void {
     t: timeOrigin + perfNow(),
     url: apply(urlOf, es, []),
     withCredentials: apply(withCredentialsOf, es, []),
-    stack: stackHere(),
+    stack: pageStack(),
   });
   // Ours are added before the page can add any, so they run first and see every event even
   // when a page listener stops propagation.

@@ -1,4 +1,5 @@
 import { EventDetail } from './EventDetail';
+import { count } from './format';
 import { EventTable } from './EventTable';
 import { StreamDetail } from './StreamDetail';
 import { StreamList } from './StreamList';
@@ -15,16 +16,16 @@ export function App({ store }: { store: PanelStore }) {
       <div class="toolbar" role="toolbar" aria-label="SSE Inspector">
         <strong>SSE</strong>
         <span class="toolbar-count" data-testid="summary">
-          {store.streams.size} {store.streams.size === 1 ? 'stream' : 'streams'} · {store.events.length} events
+          {count(store.streams.size, 'stream')} · {count(store.events.length, 'event')}
         </span>
         {droppedEvents > 0 && (
           <span class="warning" data-testid="dropped">
-            {droppedEvents} older events dropped (memory limit)
+            {count(droppedEvents, 'older event')} dropped (memory limit)
           </span>
         )}
         {invalidRecords > 0 && (
           <span class="warning" data-testid="invalid" title="Messages from the page that were malformed or oversized">
-            {invalidRecords} invalid records refused
+            {count(invalidRecords, 'invalid record')} refused
           </span>
         )}
       </div>

@@ -1,5 +1,5 @@
 import type { Stream } from '../../shared/model';
-import { bytes, clockTime, duration } from './format';
+import { bytes, clockTime, count, duration } from './format';
 
 export function StreamDetail({ stream: s }: { stream: Stream }) {
   return (
@@ -23,7 +23,7 @@ export function StreamDetail({ stream: s }: { stream: Stream }) {
         <dd>{s.frame.top ? 'top' : `iframe ${s.frame.url}`}</dd>
         <dt>Received</dt>
         <dd>
-          {s.eventCount} events, {bytes(s.bytes)}; last id {s.lastEventId || <em>none</em>}
+          {count(s.eventCount, 'event')}, {bytes(s.bytes)}; last id {s.lastEventId || <em>none</em>}
         </dd>
       </dl>
       <h3>Attempts</h3>

@@ -1,5 +1,5 @@
 import type { Stream } from '../../shared/model';
-import { shortUrl } from './format';
+import { count, shortUrl } from './format';
 import type { PanelStore } from './store';
 
 export function StreamList({ store }: { store: PanelStore }) {
@@ -19,7 +19,7 @@ export function StreamList({ store }: { store: PanelStore }) {
           data-testid="all-streams"
         >
           <span class="stream-url">All streams</span>
-          <span class="stream-meta">{store.events.length} events</span>
+          <span class="stream-meta">{count(store.events.length, 'event')}</span>
         </li>
         {streams.map((s) => (
           <StreamRow key={s.id} stream={s} selected={store.selectedStream === s.id} onSelect={() => select(s.id)} />
@@ -41,9 +41,9 @@ function StreamRow({ stream: s, selected, onSelect }: { stream: Stream; selected
         <span class={`badge state-${s.state}`} data-testid="stream-state">
           {s.state}
         </span>
-        <span data-testid="stream-events">{s.eventCount} events</span>
-        <span data-testid="stream-attempts" title={`${reconnects} reconnects`}>
-          {s.attempts.length} {s.attempts.length === 1 ? 'attempt' : 'attempts'}
+        <span data-testid="stream-events">{count(s.eventCount, 'event')}</span>
+        <span data-testid="stream-attempts" title={count(reconnects, 'reconnect')}>
+          {count(s.attempts.length, 'attempt')}
         </span>
         {!s.frame.top && <span title={s.frame.url}>iframe</span>}
       </span>

@@ -16,6 +16,11 @@ export function duration(ms: number): string {
   return `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
+/** "1 event", "3 events". */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (Math.round((n / 1024) * 10) < 10240) return `${(n / 1024).toFixed(1)} kB`;
