@@ -9,6 +9,7 @@ import { streams } from './streams';
 
 const PAGES = fileURLToPath(new URL('./pages/', import.meta.url));
 const FAVICON = fileURLToPath(new URL('../public/icons/icon-32.png', import.meta.url));
+const POLYFILL = fileURLToPath(new URL('../node_modules/event-source-polyfill/src/eventsource.js', import.meta.url));
 
 export interface DemoServer {
   /** Base URL, ending in a slash. */
@@ -23,6 +24,9 @@ export async function startDemoServer(port = 0, pageDirs: string[] = []): Promis
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const stream = streams[url.pathname];
     if (stream) return stream(req, res, url.searchParams);
+    if (url.pathname === '/vendor/eventsource.js') {
+      return void readFile(POLYFILL).then((js) => res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(js));
+    }
     if (url.pathname === '/favicon.ico') {
       return void readFile(FAVICON).then((png) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(png));
     }

@@ -63,4 +63,28 @@ export const streams: Record<string, Handler> = {
       res.write(`data: ${JSON.stringify({ foo: Date.now(), name: 'xutao' })}\n\n`);
     });
   },
+
+  // Scenario 5: an LLM-style answer to a POST, streamed token by token as OpenAI's chat API
+  // does (`data: {json}` chunks, a keep-alive comment, `data: [DONE]`), then the end.
+  '/5-llm/stream': (req, res, q) => {
+    if (req.method !== 'POST') return void res.writeHead(405, { Allow: 'POST' }).end('POST a JSON {"prompt": "..."}');
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      const prompt = String((JSON.parse(body || '{}') as { prompt?: unknown }).prompt ?? '');
+      const tokens = `You asked: "${prompt}". Server-Sent Events stream text one token at a time, like this.`.split(/(?<= )/);
+      res.writeHead(200, SSE_HEADERS);
+      res.write(': keep-alive\n\n');
+      let i = 0;
+      every(req, intervalOf(q), () => {
+        if (i < tokens.length) {
+          const chunk = { id: 'chatcmpl-demo', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: tokens[i++] } }] };
+          res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+          return true;
+        }
+        res.end('data: [DONE]\n\n');
+        return false;
+      });
+    });
+  },
 };

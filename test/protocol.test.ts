@@ -18,6 +18,12 @@ const valid: Record<Kind, { input: Record<string, unknown>; output: PageRecord }
     input: { k: 'event', sid: 7, t: 9, type: 'message', data: '{"a":1}', id: '42', origin: 'http://127.0.0.1:8080' },
     output: { k: 'event', sid: 7, t: 9, type: 'message', data: '{"a":1}', id: '42', origin: 'http://127.0.0.1:8080' },
   },
+  response: {
+    input: { k: 'response', sid: 8, t: 10, kind: 'fetch', url: 'http://127.0.0.1:8080/llm', status: 200, statusText: 'OK', headers: [['content-type', 'text/event-stream']], redirected: false, headersAt: 11, stack: '' },
+    output: { k: 'response', sid: 8, t: 10, kind: 'fetch', url: 'http://127.0.0.1:8080/llm', status: 200, statusText: 'OK', headers: [['content-type', 'text/event-stream']], redirected: false, headersAt: 11, stack: '' },
+  },
+  chunk: { input: { k: 'chunk', sid: 8, t: 12, text: 'data: x\n\n', bytes: 9 }, output: { k: 'chunk', sid: 8, t: 12, text: 'data: x\n\n', bytes: 9 } },
+  end: { input: { k: 'end', sid: 8, t: 13, how: 'aborted', error: 'AbortError: x' }, output: { k: 'end', sid: 8, t: 13, how: 'aborted', error: 'AbortError: x' } },
 };
 const kinds = Object.keys(valid) as Kind[];
 

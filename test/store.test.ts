@@ -27,6 +27,7 @@ function stream(id: string, extra: Partial<Stream> = {}): Stream {
 function ev(seq: number, streamId = 'a'): EventRecord {
   return {
     seq,
+    kind: 'event',
     streamId,
     attempt: 1,
     time: 1000 + seq,

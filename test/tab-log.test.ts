@@ -186,6 +186,7 @@ describe('TabLog: events', () => {
     expect(events).toHaveLength(3);
     expect(events[0]).toStrictEqual({
       seq: 1,
+      kind: 'event',
       streamId: 'd1:0',
       attempt: 1,
       time: 3,

@@ -1,7 +1,9 @@
-// One tab's capture: its streams and a bounded, sequence-numbered log of their events.
-// Pure logic (no browser API), so it is unit-tested directly.
+// One tab's capture: its streams and a bounded, sequence-numbered log of their records
+// (events, and for fetch/XHR bodies also comments and retry fields). Pure logic (no browser
+// API), so it is unit-tested directly.
 import type { Attempt, EventRecord, FrameInfo, Stream } from '../shared/model';
 import type { Counters, DocInfo, LogDelta, LogSnapshot, PageRecord } from '../shared/protocol';
+import { SseParser } from '../shared/sse/parser';
 import { utf8Length } from '../shared/text';
 
 export interface LogLimits {
@@ -27,6 +29,10 @@ export class TabLog {
   private nextSeq = 1;
   private readonly counters: Counters = { droppedEvents: 0, invalidRecords: 0 };
   private sentCounters: Counters = { ...this.counters };
+  /** The SSE parser of each fetch/XHR stream whose body is still open. */
+  private readonly parsers = new Map<string, SseParser>();
+  /** Arrival time of the chunk being parsed: the time of the records it completes. */
+  private chunkTime = 0;
   /** What changed since the last takeDelta(). */
   private changedStreams = new Set<string>();
   private newEventsFrom = 0;
@@ -77,34 +83,23 @@ export class TabLog {
     return delta;
   }
 
-  private applyOne({ doc, frameId }: RecordOrigin, r: PageRecord): boolean {
-    const id = `${doc.id}:${r.sid}`;
-    if (r.k === 'create') {
+  private applyOne(origin: RecordOrigin, r: PageRecord): boolean {
+    const id = `${origin.doc.id}:${r.sid}`;
+    if (r.k === 'create' || r.k === 'response') {
       if (this.streams.has(id)) return false;
-      const frame: FrameInfo = { id: frameId, url: doc.url, top: doc.top };
-      this.streams.set(id, {
-        id,
-        kind: 'eventsource',
-        url: r.url,
-        withCredentials: r.withCredentials,
-        frame,
-        createdAt: r.t,
-        initiator: initiatorOf(r.stack),
-        stack: r.stack,
-        state: 'connecting',
-        attempts: [{ n: 1, startedAt: r.t }],
-        eventCount: 0,
-        bytes: 0,
-        lastEventId: '',
-        listenedTypes: ['message'],
-        source: 'page-hook',
-      });
+      this.streams.set(id, r.k === 'create' ? newEventSource(id, origin, r) : this.newBodyStream(id, origin, r));
       this.changedStreams.add(id);
       return true;
     }
     const s = this.streams.get(id);
     if (!s) return false;
-    this.changedStreams.add(id);
+    const applied = s.kind === 'eventsource' ? this.applyEventSource(s, r) : this.applyBody(s, r);
+    if (applied) this.changedStreams.add(id);
+    return applied;
+  }
+
+  /** What the page hook saw of a native EventSource: its lifecycle and dispatched events. */
+  private applyEventSource(s: Stream, r: PageRecord): boolean {
     const current = s.attempts[s.attempts.length - 1]!;
     switch (r.k) {
       case 'open': {
@@ -138,27 +133,81 @@ export class TabLog {
         return true;
       case 'event': {
         const size = r.fullSize ?? utf8Length(r.data);
-        const e: EventRecord = {
-          seq: this.nextSeq++,
-          streamId: id,
-          attempt: current.n,
-          time: r.t,
-          type: r.type,
-          id: r.id,
-          data: r.data,
-          origin: r.origin,
-          size,
-          source: 'page-hook',
-        };
+        const e = this.append(s, { kind: 'event', time: r.t, type: r.type, id: r.id, data: r.data, origin: r.origin, size, source: 'page-hook' });
         if (r.fullSize !== undefined) e.truncated = true;
-        this.events.push(e);
-        this.bytes += size;
-        s.eventCount++;
         s.bytes += size;
         s.lastEventId = r.id;
         return true;
       }
+      default:
+        return false;
     }
+  }
+
+  /** A fetch/XHR response body as the page read it, parsed here as an EventSource would. */
+  private applyBody(s: Stream, r: PageRecord): boolean {
+    const parser = this.parsers.get(s.id);
+    const attempt = s.attempts[0]!;
+    if (!parser || attempt.end !== undefined) return false;
+    switch (r.k) {
+      case 'chunk':
+        this.chunkTime = r.t;
+        parser.feed(r.text);
+        s.bytes += r.bytes ?? utf8Length(r.text);
+        return true;
+      case 'end': {
+        const { discarded } = parser.end();
+        this.parsers.delete(s.id);
+        if (discarded !== '') attempt.discarded = discarded;
+        attempt.endedAt = r.t;
+        attempt.end = r.how;
+        if (r.error !== '') attempt.endReason = r.error;
+        s.state = 'closed';
+        s.closedBy = r.how === 'cancelled' || r.how === 'aborted' ? 'page' : r.how === 'error' ? 'error' : undefined;
+        if (s.closedBy === undefined) delete s.closedBy;
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  private newBodyStream(id: string, origin: RecordOrigin, r: Extract<PageRecord, { k: 'response' }>): Stream {
+    const s: Stream = {
+      ...streamBase(id, origin, r.t, r.stack),
+      kind: r.kind,
+      url: r.url,
+      state: 'open',
+      attempts: [{ n: 1, startedAt: r.t, openedAt: r.headersAt, headersAt: r.headersAt, status: r.status, statusText: r.statusText, headers: r.headers }],
+      listenedTypes: [],
+      source: 'response-body',
+    };
+    this.parsers.set(
+      id,
+      new SseParser((record) => {
+        if (record.kind === 'event') {
+          this.append(s, { kind: 'event', time: this.chunkTime, type: record.type, id: record.id, data: record.data, raw: record.raw, origin: '', size: utf8Length(record.data), source: 'response-body' });
+          s.lastEventId = record.id;
+        } else if (record.kind === 'comment') {
+          this.append(s, { kind: 'comment', time: this.chunkTime, type: '', id: '', data: record.text, origin: '', size: utf8Length(record.text), source: 'response-body' });
+        } else if (record.kind === 'retry') {
+          this.append(s, { kind: 'retry', time: this.chunkTime, type: '', id: '', data: String(record.ms), origin: '', size: 0, source: 'response-body' });
+          s.retry = record.ms;
+        } else if (record.kind === 'no-data') {
+          s.lastEventId = record.id;
+        }
+      }),
+    );
+    return s;
+  }
+
+  /** Adds a record to the log and counts it in its stream (event records only). */
+  private append(s: Stream, fields: Omit<EventRecord, 'seq' | 'streamId' | 'attempt'>): EventRecord {
+    const e: EventRecord = { seq: this.nextSeq++, streamId: s.id, attempt: s.attempts[s.attempts.length - 1]!.n, ...fields };
+    this.events.push(e);
+    this.bytes += e.size;
+    if (e.kind === 'event') s.eventCount++;
+    return e;
   }
 
   private enforceLimits(): void {
@@ -183,8 +232,33 @@ function newAttempt(s: Stream): Attempt {
   return a;
 }
 
+/** What every stream starts with. */
+function streamBase(id: string, { doc, frameId }: RecordOrigin, createdAt: number, stack: string) {
+  const frame: FrameInfo = { id: frameId, url: doc.url, top: doc.top };
+  return { id, frame, createdAt, initiator: initiatorOf(stack), stack, withCredentials: false, eventCount: 0, bytes: 0, lastEventId: '' };
+}
+
+function newEventSource(id: string, origin: RecordOrigin, r: Extract<PageRecord, { k: 'create' }>): Stream {
+  return {
+    ...streamBase(id, origin, r.t, r.stack),
+    kind: 'eventsource',
+    url: r.url,
+    withCredentials: r.withCredentials,
+    state: 'connecting',
+    attempts: [{ n: 1, startedAt: r.t }],
+    // The page hook always listens to `message` (as well as open and error).
+    listenedTypes: ['message'],
+    source: 'page-hook',
+  };
+}
+
 function cloneStream(s: Stream): Stream {
-  return { ...s, frame: { ...s.frame }, attempts: s.attempts.map((a) => ({ ...a })), listenedTypes: [...s.listenedTypes] };
+  return {
+    ...s,
+    frame: { ...s.frame },
+    attempts: s.attempts.map((a) => ({ ...a, ...(a.headers ? { headers: a.headers.map(([k, v]): [string, string] => [k, v]) } : {}) })),
+    listenedTypes: [...s.listenedTypes],
+  };
 }
 
 /** The first stack line that is not the extension's own code: where the page created the stream. */

@@ -30,3 +30,12 @@ export function replaceFunction<T extends object>(owner: object, key: PropertyKe
   Object.defineProperty(owner, key, { ...desc, value: proxy });
   return original;
 }
+
+/** Like replaceFunction, for the getter of an accessor property (e.g. Response.prototype.url). */
+export function replaceGetter<T extends object>(owner: object, key: PropertyKey, handler: ProxyHandler<T>): void {
+  const desc = Object.getOwnPropertyDescriptor(owner, key);
+  if (!desc?.get) throw new Error(`not an accessor: ${String(key)}`);
+  const proxy = new Proxy(desc.get as T, handler);
+  originals.set(proxy, desc.get);
+  Object.defineProperty(owner, key, { ...desc, get: proxy as () => unknown });
+}

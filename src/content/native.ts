@@ -3,7 +3,11 @@
 // our calls nor break them.
 export const { apply, construct } = Reflect;
 export const createObject = Object.create;
-export const { split, indexOf } = String.prototype;
+export const { split, indexOf, slice } = String.prototype;
+export const { then } = Promise.prototype;
+export const regExpExec = RegExp.prototype.exec;
+/** The getter of a native accessor property, taken now. */
+export const getter = (proto: object, key: string) => Object.getOwnPropertyDescriptor(proto, key)!.get!;
 const weakMapGet = WeakMap.prototype.get;
 const weakMapSet = WeakMap.prototype.set;
 

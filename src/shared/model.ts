@@ -1,10 +1,14 @@
 // The captured model, as the background keeps it and the panel shows it. Plain data only:
 // it crosses ports as JSON and is what an export will write.
 
-export type StreamKind = 'eventsource';
+export type StreamKind = 'eventsource' | 'fetch' | 'xhr';
 export type StreamState = 'connecting' | 'open' | 'closed';
-/** Where a fact came from; the panel names it, since each source sees different things. */
-export type Source = 'page-hook';
+/**
+ * Where a fact came from; the panel names it, since each source sees different things.
+ * page-hook: what a native EventSource dispatched to the page (listened types only).
+ * response-body: a fetch/XHR body as the page read it, parsed here (everything on the wire).
+ */
+export type Source = 'page-hook' | 'response-body';
 
 /** One HTTP connection of a stream: an EventSource reconnects, and each try is an attempt. */
 export interface Attempt {
@@ -14,8 +18,21 @@ export interface Attempt {
   startedAt?: number;
   openedAt?: number;
   endedAt?: number;
-  /** error: the connection failed or dropped; closed: the page called close(). */
-  end?: 'error' | 'closed';
+  /**
+   * error: the connection failed or dropped; closed: the page called close(); done: the body
+   * was read to its end; aborted: the request was aborted; cancelled: the page cancelled the body.
+   */
+  end?: 'error' | 'closed' | 'done' | 'aborted' | 'cancelled';
+  /** What ended it, in words ("TypeError: network error"). */
+  endReason?: string;
+  /** When the response headers arrived. */
+  headersAt?: number;
+  status?: number;
+  statusText?: string;
+  /** Response headers, as [name, value]. */
+  headers?: [string, string][];
+  /** Text after the stream's last blank line, which EventSource discards. */
+  discarded?: string;
 }
 
 export interface FrameInfo {
@@ -46,21 +63,31 @@ export interface Stream {
   lastEventId: string;
   /** Event types the page listens to: for a native EventSource only these are visible. */
   listenedTypes: string[];
+  /** The reconnection time the stream set with `retry:`, in ms (when its source sees it). */
+  retry?: number;
   source: Source;
 }
+
+/** event: dispatched to the page; comment: a `:` line; retry: a `retry:` field. */
+export type RecordKind = 'event' | 'comment' | 'retry';
 
 export interface EventRecord {
   /** Position in the tab's log, increasing, never reused. */
   seq: number;
+  kind: RecordKind;
   streamId: string;
   /** The attempt (connection) it arrived on. */
   attempt: number;
   /** Arrival time, epoch ms with sub-ms precision. */
   time: number;
+  /** The event type; '' for comments and retry. */
   type: string;
   id: string;
+  /** The event's data; a comment's text; a retry's milliseconds. */
   data: string;
   origin: string;
+  /** The lines as they came on the wire, where the source has them. */
+  raw?: string;
   /** UTF-8 bytes of the data as received (also when `truncated`). */
   size: number;
   /** The data was longer than the capture limit and is cut; `size` is its true size. */

@@ -25,7 +25,29 @@ export type PageRecord =
   | { k: 'close'; sid: number; t: number }
   /** The page started listening to an event type; only such types are visible to the hook. */
   | { k: 'listen'; sid: number; t: number; type: string }
-  | { k: 'event'; sid: number; t: number; type: string; data: string; id: string; origin: string; fullSize?: number };
+  | { k: 'event'; sid: number; t: number; type: string; data: string; id: string; origin: string; fullSize?: number }
+  /**
+   * A fetch() or XHR response of type text/event-stream: `t` is when the page called fetch()
+   * or send(), `headersAt` when the response headers arrived. Sent once per response.
+   */
+  | {
+      k: 'response';
+      sid: number;
+      t: number;
+      kind: 'fetch' | 'xhr';
+      url: string;
+      status: number;
+      statusText: string;
+      headers: [string, string][];
+      /** Unknown for XHR. */
+      redirected?: boolean;
+      headersAt: number;
+      stack: string;
+    }
+  /** Body text as the page read it (decoded as UTF-8); `bytes` is its size on the wire when known. */
+  | { k: 'chunk'; sid: number; t: number; text: string; bytes?: number }
+  /** The response body ended: read to the end, aborted, failed, or cancelled by the page. */
+  | { k: 'end'; sid: number; t: number; how: 'done' | 'aborted' | 'error' | 'cancelled'; error: string };
 
 export interface PageBatch {
   v: number;
@@ -104,6 +126,10 @@ export const LIMITS = {
   origin: 1024,
   data: 1024 * 1024,
   recordsPerBatch: 10_000,
+  headers: 200,
+  header: 8 * 1024,
+  /** A body chunk; a longer one is refused (the page hook's chunks are what the network gave). */
+  chunk: 16 * 1024 * 1024,
 } as const;
 
 export interface ParsedBatch {
@@ -146,9 +172,47 @@ export function parsePageRecord(x: unknown): PageRecord | null {
         return { k: 'event', sid, t, type: x.type, data: x.data.slice(0, LIMITS.data), id: x.id, origin: x.origin, fullSize: utf8Length(x.data) };
       }
       return { k: 'event', sid, t, type: x.type, data: x.data, id: x.id, origin: x.origin };
+    case 'response': {
+      if ((x.kind !== 'fetch' && x.kind !== 'xhr') || !isString(x.url, LIMITS.url) || !isString(x.statusText, LIMITS.header)) return null;
+      if (!Number.isInteger(x.status) || !isTime(x.headersAt) || typeof x.stack !== 'string') return null;
+      if (x.redirected !== undefined && typeof x.redirected !== 'boolean') return null;
+      const headers = parseHeaders(x.headers);
+      if (!headers) return null;
+      return {
+        k: 'response',
+        sid,
+        t,
+        kind: x.kind,
+        url: x.url,
+        status: x.status as number,
+        statusText: x.statusText,
+        headers,
+        ...(x.redirected === undefined ? {} : { redirected: x.redirected }),
+        headersAt: x.headersAt,
+        stack: x.stack.slice(0, LIMITS.stack),
+      };
+    }
+    case 'chunk':
+      if (!isString(x.text, LIMITS.chunk)) return null;
+      if (x.bytes !== undefined && !(Number.isSafeInteger(x.bytes) && (x.bytes as number) >= 0)) return null;
+      return x.bytes === undefined ? { k: 'chunk', sid, t, text: x.text } : { k: 'chunk', sid, t, text: x.text, bytes: x.bytes as number };
+    case 'end':
+      if (x.how !== 'done' && x.how !== 'aborted' && x.how !== 'error' && x.how !== 'cancelled') return null;
+      if (!isString(x.error, LIMITS.header)) return null;
+      return { k: 'end', sid, t, how: x.how, error: x.error };
     default:
       return null;
   }
+}
+
+function parseHeaders(x: unknown): [string, string][] | null {
+  if (!Array.isArray(x) || x.length > LIMITS.headers) return null;
+  const headers: [string, string][] = [];
+  for (const pair of x) {
+    if (!Array.isArray(pair) || pair.length !== 2 || !isString(pair[0], LIMITS.header) || !isString(pair[1], LIMITS.header)) return null;
+    headers.push([pair[0], pair[1]]);
+  }
+  return headers;
 }
 
 /** Validates a batch from the page; null when it is not a batch of this protocol at all. */

@@ -80,7 +80,9 @@ export function EventTable({ store }: { store: PanelStore }) {
                     {stream ? shortUrl(stream.url) : ''}
                   </span>
                 )}
-                <span role="gridcell" class="col-type" data-testid="event-type">{e.type}</span>
+                <span role="gridcell" class={`col-type kind-${e.kind}`} data-testid="event-type">
+                  {e.kind === 'event' ? e.type : `(${e.kind})`}
+                </span>
                 <span role="gridcell" class="col-id" data-testid="event-id">{e.id}</span>
                 <span role="gridcell" class="col-data" data-testid="event-data">{e.data.slice(0, PREVIEW_CHARS)}</span>
               </div>

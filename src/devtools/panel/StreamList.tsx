@@ -2,6 +2,8 @@ import type { Stream } from '../../shared/model';
 import { count, shortUrl } from './format';
 import type { PanelStore } from './store';
 
+const KIND_LABEL = { eventsource: 'ES', fetch: 'fetch', xhr: 'XHR' } as const;
+
 export function StreamList({ store }: { store: PanelStore }) {
   const streams = [...store.streams.values()];
   const select = (id: string | null) => {
@@ -35,7 +37,7 @@ function StreamRow({ stream: s, selected, onSelect }: { stream: Stream; selected
   return (
     <li role="option" aria-selected={selected} class={selected ? 'selected' : ''} onClick={onSelect} data-testid="stream" data-stream-id={s.id}>
       <span class="stream-url" title={s.url}>
-        <span class="kind">ES</span> {shortUrl(s.url)}
+        <span class="kind" data-testid="stream-kind">{KIND_LABEL[s.kind]}</span> {shortUrl(s.url)}
       </span>
       <span class="stream-meta">
         <span class={`badge state-${s.state}`} data-testid="stream-state">

@@ -10,6 +10,8 @@ export class PanelStore {
   /** null: all streams. */
   selectedStream: string | null = null;
   selectedEvent: number | null = null;
+  /** Counts changes, so a view can tell whether it missed one. */
+  version = 0;
   private listeners = new Set<() => void>();
   private filtered: { key: string; events: EventRecord[] } | null = null;
 
@@ -66,6 +68,7 @@ export class PanelStore {
   }
 
   private changed(): void {
+    this.version++;
     for (const fn of this.listeners) fn();
   }
 }
