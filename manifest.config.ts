@@ -29,7 +29,9 @@ export function manifest(browser: Browser): ManifestV3Export {
       { ...content, js: ['src/content/page-hook.ts'], world: 'MAIN' },
       { ...content, js: ['src/content/bridge.ts'] },
     ],
-    permissions: ['webNavigation'],
+    // webRequest: the HTTP facts of every SSE request (status, headers, failures), for all sites.
+    permissions: ['webNavigation', 'webRequest'],
+    host_permissions: ['<all_urls>'],
     ...(browser === 'chrome'
       ? { key: CHROME_KEY }
       : {

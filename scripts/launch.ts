@@ -9,7 +9,9 @@ import { FIREFOX_ID } from '../manifest.config';
 
 export type BrowserName = 'chromium' | 'firefox';
 
-export const DIST = { chromium: resolve('dist/chrome'), firefox: resolve('dist/firefox') };
+/** The built extensions; SSE_DIST points elsewhere (e.g. a build of another work tree). */
+const distRoot = process.env.SSE_DIST ?? 'dist';
+export const DIST = { chromium: resolve(distRoot, 'chrome'), firefox: resolve(distRoot, 'firefox') };
 
 /** Fixed by the manifest's `key`. */
 export const CHROME_EXTENSION_ID = 'abejhokajfbhhddnepckamndjhfjleff';

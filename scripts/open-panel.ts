@@ -51,7 +51,7 @@ export async function gotoExtensionPage(page: Page, url: string): Promise<void> 
 }
 
 /** The browser's tab id of `page`, asked of an extension page. */
-async function tabIdOf(launched: Launched, page: Page): Promise<number> {
+export async function tabIdOf(launched: Launched, page: Page): Promise<number> {
   const helper = await launched.browser.newPage();
   try {
     await gotoExtensionPage(helper, `${launched.extensionOrigin}${PANEL_PATH}?tabId=-1`);
