@@ -14,11 +14,20 @@ function every(req: IncomingMessage, ms: number, fn: () => boolean | void): void
 }
 
 const intervalOf = (q: URLSearchParams) => Number(q.get('interval') ?? 1000);
+const oneshotSessions = new Map<string, number>();
 
 export const streams: Record<string, Handler> = {
   // Seeds 000/001/002 (PHP): one event, then the response ends, so the browser reconnects
   // every few seconds: a reconnect loop.
+  // With `failAfter=N&session=S`, the (N+1)-th request of session S gets an HTTP 500 page, as a
+  // server that falls over would: EventSource then gives up.
   '/1-oneshot/stream': (_req, res, q) => {
+    const session = q.get('session');
+    if (session !== null && q.has('failAfter')) {
+      const served = (oneshotSessions.get(session) ?? 0) + 1;
+      oneshotSessions.set(session, served);
+      if (served > Number(q.get('failAfter'))) return void res.writeHead(500, { 'Content-Type': 'text/html' }).end('<h1>500 Internal Server Error</h1>');
+    }
     res.writeHead(200, SSE_HEADERS);
     if (q.has('retry')) res.write(`retry: ${Number(q.get('retry'))}\n`);
     res.end(`data: The server time is: ${new Date().toUTCString()}\n\n`);
@@ -27,6 +36,7 @@ export const streams: Record<string, Handler> = {
   // Seed 000, improved: `id: N` and data each second, 99 events, then the end.
   '/2-counter/stream': (req, res, q) => {
     res.writeHead(200, SSE_HEADERS);
+    if (q.has('retry')) res.write(`retry: ${Number(q.get('retry'))}\n`);
     const time = new Date().toUTCString();
     let i = 0;
     const send = () => {

@@ -52,8 +52,9 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     await panel.waitForSelector('[data-testid="stream-detail"]');
     const attempts = await panel.$$eval('[data-testid="attempt"]', (els) => els.map((e) => e.textContent ?? ''));
     expect(attempts.length).toBeGreaterThanOrEqual(3);
-    expect(attempts[0]).toMatch(/^#1: opened .*, error at /);
-    expect(attempts[1]).toMatch(/^#2: opened \S+ \(reconnected \d+ ms after the error\), error at /);
+    // The page hook sees open/error; the network adds the HTTP facts of each attempt.
+    expect(attempts[0]).toMatch(/^#1: HTTP 200 OK text\/event-stream, opened \S+, headers after \d+ ms, error at /);
+    expect(attempts[1]).toMatch(/^#2: HTTP 200 OK text\/event-stream, started \d+ ms after #1 ended, opened \S+, headers after \d+ ms, error at /);
     // Each event is attributed to the attempt it arrived on.
     await click(panel, '[data-testid="event-row"]');
     expect(await textOf(panel, '[data-testid="event-detail"]')).toMatch(/attempt \d+/);
@@ -114,7 +115,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     expect(after!.events).toBe(closed!.events);
     await click(panel, '[data-testid="stream"]');
     expect(await textOf(panel, '[data-testid="stream-detail"]')).toContain('the page called close()');
-    expect(await panel.$$eval('[data-testid="attempt"]', (els) => els.map((e) => e.textContent))).toEqual([expect.stringMatching(/^#1: opened .*, closed by the page$/)]);
+    expect(await panel.$$eval('[data-testid="attempt"]', (els) => els.map((e) => e.textContent))).toEqual([expect.stringMatching(/^#1: HTTP 200 OK text\/event-stream, opened .*, closed by the page\b/)]);
     await screenshot(panel, '4-retry-close');
   });
 
@@ -152,5 +153,71 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     await click(panel, '[data-testid="all-streams"]');
     await panel.waitForSelector('.col-stream');
     expect([...types(await readEventRows(panel))]).toEqual(expect.arrayContaining(['message', 'myEvent', 'onTimeChanged']));
+  });
+
+  it('says why a reconnect failed: HTTP 500 text/html, and the browser gave up', async () => {
+    const session = Math.random().toString(36).slice(2);
+    const { panel } = await open(`1-oneshot/?retry=200&failAfter=2&session=${session}`);
+    const [stream] = await waitForStreams(panel, (s) => s[0]?.state === 'closed');
+    expect(stream!.attempts).toBe(3);
+    await click(panel, '[data-testid="stream"]');
+    await panel.waitForSelector('[data-testid="attempt"]');
+    const attempts = await panel.$$eval('[data-testid="attempt"]', (els) => els.map((e) => e.textContent ?? ''));
+    expect(attempts[2]).toMatch(
+      /^#3: HTTP 500 Internal Server Error text\/html: not an event stream, started \d+ ms after #2 ended, never opened, .*error at /,
+    );
+    expect(await textOf(panel, '[data-testid="stream-detail"]')).toContain('the browser gave up after an error');
+  });
+
+  it('shows the Last-Event-ID a reconnect sent', async () => {
+    // The counter ends after id 99; the browser reconnects 100 ms later, resuming from 99.
+    const { panel } = await open('2-counter/?interval=2&retry=100');
+    await waitForStreams(panel, (s) => (s[0]?.attempts ?? 0) >= 2);
+    await click(panel, '[data-testid="stream"]');
+    await panel.waitForFunction(() => document.querySelectorAll('[data-testid="attempt"]').length >= 2, { polling: 100 });
+    const attempts = await panel.$$eval('[data-testid="attempt"]', (els) => els.map((e) => e.textContent ?? ''));
+    expect(attempts[0]).not.toContain('Last-Event-ID');
+    expect(attempts[1]).toMatch(/^#2: HTTP 200 OK text\/event-stream, started \d+ ms after #1 ended, sent Last-Event-ID "99", opened /);
+  });
+
+  it('5: an LLM-style fetch POST stream: every chunk, the keep-alive comment and [DONE]', async () => {
+    const { panel } = await open('5-llm/?interval=20');
+    const [stream] = await waitForStreams(panel, (s) => s[0]?.state === 'closed');
+    expect(stream!.url).toBe(`${demo.url}5-llm/stream?interval=20`);
+    expect(await textOf(panel, '[data-testid="stream-kind"]')).toBe('fetch');
+    await click(panel, '[data-testid="stream"]');
+    await panel.waitForSelector('[data-testid="stream-detail"]');
+    const rows = await readEventRows(panel);
+    // Comments are in the body, which the capture parses: visible here, unlike with EventSource.
+    expect(rows[0]).toEqual({ type: '(comment)', id: '', data: 'keep-alive' });
+    expect(rows.at(-1)).toEqual({ type: 'message', id: '', data: '[DONE]' });
+    const tokens = rows.slice(1, -1).map((r) => (JSON.parse(r.data) as { choices: { delta: { content: string } }[] }).choices[0]!.delta.content);
+    expect(tokens.join('')).toBe('You asked: "What is SSE?". Server-Sent Events stream text one token at a time, like this.');
+    const [attempt] = await panel.$$eval('[data-testid="attempt"]', (els) => els.map((e) => e.textContent ?? ''));
+    expect(attempt).toMatch(/^#1: HTTP 200 OK text\/event-stream, POST \(25 B body\), opened \S+, headers after \d+ ms, body ended at /);
+    expect(await textOf(panel, '[data-testid="source-note"]')).toMatch(/^Parsed from the response body/);
+    await click(panel, '[data-testid="event-row"]', 'chat.completion.chunk');
+    expect(await textOf(panel, '[data-testid="event-raw"]')).toMatch(/^data: \{"id":"chatcmpl-demo"/);
+    await screenshot(panel, '5-llm');
+  });
+
+  it('5: event-source-polyfill over fetch and over XHR (in an iframe), comments included', async () => {
+    const { panel } = await open('5-polyfill/?interval=100');
+    const streams = await waitForStreams(panel, (s) => s.length === 2 && s.every((x) => x.events >= 4));
+    const kinds = await panel.$$eval('[data-testid="stream-kind"]', (els) => els.map((e) => e.textContent));
+    expect(kinds.sort()).toEqual(['XHR', 'fetch']);
+    for (const s of streams) expect(s.url).toBe(`${demo.url}3-custom-event/stream?interval=100`);
+    for (const kind of ['fetch', 'XHR']) {
+      await click(panel, '[data-testid="stream"]', kind);
+      await panel.waitForFunction(() => !document.querySelector('.col-stream'), { polling: 100 });
+      const rows = await readEventRows(panel);
+      const types = rows.map((r) => r.type);
+      // message, (comment), myEvent, repeated: all that is on the wire.
+      expect(new Set(types)).toEqual(new Set(['message', '(comment)', 'myEvent']));
+      expect(rows.find((r) => r.type === '(comment)')!.data).toBe("'这是注释！'");
+    }
+    // The XHR one runs in the iframe, and says so.
+    expect(await textOf(panel, '[data-testid="stream-detail"]')).toMatch(/Frame\s+iframe http:\/\/127\.0\.0\.1:\d+\/5-polyfill-xhr\//);
+    await screenshot(panel, '5-polyfill');
   });
 });

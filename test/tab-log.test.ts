@@ -546,3 +546,20 @@ describe('TabLog: counter-only changes', () => {
     expect(log.takeDelta()?.counters.invalidRecords).toBe(5);
   });
 });
+
+describe('TabLog.nextPage', () => {
+  it("keeps the new page's streams that overtook the navigation, renumbered, and drops the old page's", () => {
+    const log = new TabLog(1, BIG);
+    const old: RecordOrigin = { doc: { id: 'old', url: PAGE, top: true }, frameId: 0 };
+    const fresh: RecordOrigin = { doc: { id: 'new', url: PAGE, top: true }, frameId: 0 };
+    log.apply(old, [create(1, 100), event(1, 150, 'old page')]);
+    log.apply(fresh, [create(1, 1000), event(1, 1010, 'new page')]);
+    const next = log.nextPage(990);
+    const snap = next.snapshot();
+    expect(snap.streams.map((s) => s.id)).toEqual(['new:1']);
+    expect(snap.events.map((e) => [e.seq, e.data])).toEqual([[1, 'new page']]);
+    // It goes on from there: the next event is seq 2.
+    next.apply(fresh, [event(1, 1020, 'later')]);
+    expect(next.snapshot().events.map((e) => e.seq)).toEqual([1, 2]);
+  });
+});

@@ -1,6 +1,7 @@
 // Routes messages between the bridges (writers) and the panels (readers) of each tab.
 import type { Runtime } from 'webextension-polyfill';
 import { PORT_NAMES, PROTOCOL_VERSION, type BridgeAck, type BridgeBatch, type PanelSubscribe, type ToPanel } from '../shared/protocol';
+import type { NetworkAttempt } from './network';
 import { TabLog } from './tab-log';
 
 /** Panels get changes at most this often: a firehose becomes a few messages a second. */
@@ -17,11 +18,20 @@ export class Hub {
     else port.disconnect();
   }
 
-  resetTab(tabId: number): void {
-    if (!this.logs.has(tabId)) return;
-    const log = new TabLog(tabId);
+  /** A new page committed in the tab at `at`: its capture starts afresh. */
+  resetTab(tabId: number, at: number): void {
+    const old = this.logs.get(tabId);
+    if (!old) return;
+    const log = old.nextPage(at);
     this.logs.set(tabId, log);
+    log.takeDelta(); // The snapshot below carries it all.
     for (const panel of this.panels.get(tabId) ?? []) post(panel, log.snapshot());
+  }
+
+  /** What the network saw of an SSE request of a tab. */
+  applyNetwork(attempt: NetworkAttempt): void {
+    this.logOf(attempt.tabId).applyNetwork(attempt);
+    this.schedulePush(attempt.tabId);
   }
 
   removeTab(tabId: number): void {

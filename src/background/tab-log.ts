@@ -3,6 +3,7 @@
 // API), so it is unit-tested directly.
 import type { Attempt, EventRecord, FrameInfo, Stream } from '../shared/model';
 import type { Counters, DocInfo, LogDelta, LogSnapshot, PageRecord } from '../shared/protocol';
+import { failureOf, type NetworkAttempt } from './network';
 import { SseParser } from '../shared/sse/parser';
 import { utf8Length } from '../shared/text';
 
@@ -33,6 +34,13 @@ export class TabLog {
   private readonly parsers = new Map<string, SseParser>();
   /** Arrival time of the chunk being parsed: the time of the records it completes. */
   private chunkTime = 0;
+  /** Network attempts that no stream claimed yet (the page's records may still be on their way). */
+  private pendingNetwork: NetworkAttempt[] = [];
+  /** requestId → the stream and attempt number it was matched to. */
+  private readonly networkMatch = new Map<string, { streamId: string; n: number }>();
+  /** How many network attempts each stream has been matched with. */
+  private readonly networkCount = new Map<string, number>();
+
   /** What changed since the last takeDelta(). */
   private changedStreams = new Set<string>();
   private newEventsFrom = 0;
@@ -48,7 +56,95 @@ export class TabLog {
     for (const r of records) {
       if (!this.applyOne(origin, r)) this.counters.invalidRecords++;
     }
+    // New streams or attempts may be what waiting network attempts belong to.
+    if (this.pendingNetwork.length > 0) this.pendingNetwork = this.pendingNetwork.filter((a) => !this.matchNetwork(a));
     this.enforceLimits();
+  }
+
+  /**
+   * Adds what the network saw of one request to the stream attempt it belongs to: an
+   * EventSource's n-th request is its n-th attempt; a fetch/XHR stream has one request.
+   */
+  applyNetwork(a: NetworkAttempt): void {
+    const known = this.networkMatch.get(a.requestId);
+    if (known) {
+      const s = this.streams.get(known.streamId);
+      if (s) this.annotate(s, known.n, a);
+      return;
+    }
+    if (!this.matchNetwork(a)) {
+      // The newest report of a request replaces an older one still waiting.
+      const i = this.pendingNetwork.findIndex((p) => p.requestId === a.requestId);
+      if (i >= 0) this.pendingNetwork[i] = a;
+      else this.pendingNetwork.push(a);
+      // Requests no stream ever claims (e.g. from a worker, which has no page hook) must not pile up.
+      if (this.pendingNetwork.length > MAX_PENDING_NETWORK) this.pendingNetwork.shift();
+    }
+  }
+
+  private matchNetwork(a: NetworkAttempt): boolean {
+    const requested = a.redirects.length > 0 ? a.redirects[0]!.split(' ')[1] : a.url;
+    for (const s of this.streams.values()) {
+      if (s.frame.id !== a.frameId) continue;
+      const matched = this.networkCount.get(s.id) ?? 0;
+      const fits =
+        s.kind === 'eventsource' ? s.url === requested && matched < s.attempts.length : (s.url === a.url || s.url === requested) && matched === 0;
+      if (!fits) continue;
+      this.networkCount.set(s.id, matched + 1);
+      this.networkMatch.set(a.requestId, { streamId: s.id, n: matched + 1 });
+      this.annotate(s, matched + 1, a);
+      return true;
+    }
+    return false;
+  }
+
+  private annotate(s: Stream, n: number, a: NetworkAttempt): void {
+    const attempt = s.attempts[n - 1];
+    if (!attempt) return;
+    attempt.startedAt ??= a.startedAt;
+    attempt.method = a.method;
+    if (n === 1) s.method = a.method;
+    if (a.requestBytes !== undefined) attempt.requestBytes = a.requestBytes;
+    if (a.lastEventId !== undefined) attempt.lastEventIdSent = a.lastEventId;
+    if (a.redirects.length > 0) attempt.redirects = a.redirects;
+    if (a.status !== undefined) {
+      attempt.status ??= a.status;
+      attempt.statusText ??= a.statusLine?.replace(/^\S+\s+\d+\s*/, '') ?? '';
+      attempt.contentType = a.contentType ?? '';
+      attempt.headers ??= a.headers;
+      attempt.headersAt ??= a.headersAt;
+    }
+    const failure = failureOf(a);
+    if (failure !== undefined) attempt.failure = failure;
+    // What the network says ended a good stream (a dropped connection, an abort).
+    else if (a.error) attempt.endReason ??= a.error;
+    this.changedStreams.add(s.id);
+  }
+
+  /**
+   * The log of the page that committed at `at` (a navigation): it keeps only the streams
+   * created since, with their records renumbered. Those come from the new page's documents,
+   * whose first messages can overtake the browser's navigation event.
+   */
+  nextPage(at: number): TabLog {
+    const next = new TabLog(this.tabId, this.limits);
+    for (const s of this.streams.values()) {
+      if (s.createdAt < at - CLOCK_SLACK_MS) continue;
+      next.streams.set(s.id, s);
+      next.changedStreams.add(s.id);
+      const parser = this.parsers.get(s.id);
+      if (parser) next.parsers.set(s.id, parser);
+      const matched = this.networkCount.get(s.id);
+      if (matched !== undefined) next.networkCount.set(s.id, matched);
+    }
+    for (const e of this.events.slice(this.head)) {
+      if (!next.streams.has(e.streamId)) continue;
+      next.events.push({ ...e, seq: next.nextSeq++ });
+      next.bytes += e.size;
+    }
+    for (const [requestId, match] of this.networkMatch) if (next.streams.has(match.streamId)) next.networkMatch.set(requestId, match);
+    next.pendingNetwork = this.pendingNetwork.filter((a) => a.startedAt >= at - CLOCK_SLACK_MS);
+    return next;
   }
 
   snapshot(): LogSnapshot {
@@ -225,6 +321,12 @@ export class TabLog {
     }
   }
 }
+
+/** Page and browser clocks may differ by a little: what counts as "since a navigation". */
+const CLOCK_SLACK_MS = 5;
+
+/** Network attempts kept waiting for their stream, at most. */
+const MAX_PENDING_NETWORK = 500;
 
 function newAttempt(s: Stream): Attempt {
   const a: Attempt = { n: s.attempts.length + 1 };

@@ -33,6 +33,15 @@ export interface Attempt {
   headers?: [string, string][];
   /** Text after the stream's last blank line, which EventSource discards. */
   discarded?: string;
+  // From the network (webRequest), when it saw the request:
+  method?: string;
+  requestBytes?: number;
+  /** The Last-Event-ID header this attempt sent (an EventSource resuming after a reconnect). */
+  lastEventIdSent?: string;
+  contentType?: string;
+  /** Why this attempt gave no event stream: "HTTP 500 text/html", "wrong MIME type …", "net::…". */
+  failure?: string;
+  redirects?: string[];
 }
 
 export interface FrameInfo {
@@ -65,6 +74,8 @@ export interface Stream {
   listenedTypes: string[];
   /** The reconnection time the stream set with `retry:`, in ms (when its source sees it). */
   retry?: number;
+  /** The request method, when the network saw it. */
+  method?: string;
   source: Source;
 }
 

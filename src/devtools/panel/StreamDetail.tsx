@@ -71,17 +71,26 @@ export function StreamDetail({ stream: s }: { stream: Stream }) {
 
 const END_TEXT = { error: 'error', closed: 'closed by the page', done: 'body ended', aborted: 'aborted', cancelled: 'cancelled by the page' } as const;
 
-/** "#2: HTTP 200, opened 14:03:07.412 (reconnected 3.0 s after the error), error at …" */
-function describeAttempt(a: Attempt, previous: Attempt | undefined): string {
-  const parts = [`#${a.n}:`];
-  if (a.status !== undefined) parts.push(`HTTP ${a.status}${a.statusText ? ` ${a.statusText}` : ''},`);
+/**
+ * "#7: HTTP 500 Internal Server Error text/html: not an event stream, started 3.0 s after #6
+ * ended, never opened, error at 14:03:07.412"
+ */
+export function describeAttempt(a: Attempt, previous: Attempt | undefined): string {
+  const parts: string[] = [];
+  if (a.status !== undefined) {
+    const response = `HTTP ${a.status}${a.statusText ? ` ${a.statusText}` : ''}${a.contentType ? ` ${a.contentType}` : ''}`;
+    parts.push(a.failure ? `${response}: not an event stream` : response);
+  } else if (a.failure) parts.push(a.failure);
+  const gap = previous?.endedAt !== undefined ? (a.startedAt ?? a.openedAt) : undefined;
+  if (gap !== undefined && previous?.endedAt !== undefined) {
+    parts.push(`${a.startedAt !== undefined ? 'started' : 'opened'} ${duration(gap - previous.endedAt)} after #${previous.n} ended`);
+  }
+  if (a.lastEventIdSent !== undefined) parts.push(`sent Last-Event-ID ${JSON.stringify(a.lastEventIdSent)}`);
+  if (a.method && a.method !== 'GET') parts.push(`${a.method}${a.requestBytes !== undefined ? ` (${bytes(a.requestBytes)} body)` : ''}`);
   parts.push(a.openedAt !== undefined ? `opened ${clockTime(a.openedAt)}` : 'never opened');
-  if (a.headersAt !== undefined && a.startedAt !== undefined) parts.push(`(headers after ${duration(a.headersAt - a.startedAt)})`);
-  const since = previous?.endedAt !== undefined && a.openedAt !== undefined ? a.openedAt - previous.endedAt : undefined;
-  if (since !== undefined) parts.push(`(reconnected ${duration(since)} after the error)`);
-  let text = parts.join(' ');
-  if (a.end === 'error' && a.endedAt !== undefined) text += `, error at ${clockTime(a.endedAt)}`;
-  else if (a.end !== undefined) text += `, ${END_TEXT[a.end]}${a.endedAt !== undefined && a.end !== 'closed' ? ` at ${clockTime(a.endedAt)}` : ''}`;
-  if (a.endReason) text += ` (${a.endReason})`;
-  return text;
+  if (a.headersAt !== undefined && a.startedAt !== undefined) parts.push(`headers after ${duration(a.headersAt - a.startedAt)}`);
+  if (a.end === 'error' && a.endedAt !== undefined) parts.push(`error at ${clockTime(a.endedAt)}`);
+  else if (a.end !== undefined) parts.push(`${END_TEXT[a.end]}${a.endedAt !== undefined && a.end !== 'closed' ? ` at ${clockTime(a.endedAt)}` : ''}`);
+  if (a.endReason) parts.push(a.endReason);
+  return `#${a.n}: ${parts.join(', ')}`;
 }

@@ -1,0 +1,118 @@
+import type { WebRequest } from 'webextension-polyfill';
+import { describe, expect, it } from 'vitest';
+import { NetworkObserver, failureOf, type NetworkAttempt } from '../src/background/network';
+import { TabLog, type RecordOrigin } from '../src/background/tab-log';
+
+const URL_ES = 'http://127.0.0.1:8080/stream';
+const top: RecordOrigin = { doc: { id: 'd', url: 'http://127.0.0.1:8080/', top: true }, frameId: 0 };
+
+/** Drives a NetworkObserver through one request, as webRequest would. */
+function request(
+  observer: NetworkObserver,
+  id: string,
+  opts: { accept?: string; lastEventId?: string; status?: number; contentType?: string; error?: string; method?: string; url?: string; at?: number },
+): void {
+  const at = opts.at ?? 1000;
+  const base = { requestId: id, tabId: 5, frameId: 0, url: opts.url ?? URL_ES, method: opts.method ?? 'GET', timeStamp: at };
+  observer.beforeRequest({ ...base, type: 'other' } as unknown as WebRequest.OnBeforeRequestDetailsType);
+  const requestHeaders = [{ name: 'Accept', value: opts.accept ?? 'text/event-stream' }];
+  if (opts.lastEventId !== undefined) requestHeaders.push({ name: 'Last-Event-ID', value: opts.lastEventId });
+  observer.sendHeaders({ ...base, requestHeaders } as unknown as WebRequest.OnSendHeadersDetailsType);
+  if (opts.error) {
+    observer.errorOccurred({ ...base, timeStamp: at + 5, error: opts.error } as unknown as WebRequest.OnErrorOccurredDetailsType);
+    return;
+  }
+  const status = opts.status ?? 200;
+  observer.headersReceived({
+    ...base,
+    timeStamp: at + 10,
+    statusCode: status,
+    statusLine: `HTTP/1.1 ${status} ${status === 200 ? 'OK' : 'Internal Server Error'}`,
+    responseHeaders: [{ name: 'Content-Type', value: opts.contentType ?? 'text/event-stream' }],
+  } as unknown as WebRequest.OnHeadersReceivedDetailsType);
+  observer.completed({ ...base, timeStamp: at + 20 } as unknown as WebRequest.OnCompletedDetailsType);
+}
+
+describe('NetworkObserver', () => {
+  it('reports an SSE request at its headers and at its end, with the Last-Event-ID it sent', () => {
+    const seen: NetworkAttempt[] = [];
+    request(new NetworkObserver((a) => seen.push(a)), 'r1', { lastEventId: '41' });
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toMatchObject({ requestId: 'r1', tabId: 5, status: 200, contentType: 'text/event-stream', lastEventId: '41', startedAt: 1000, headersAt: 1010 });
+    expect(seen[0]!.endedAt).toBeUndefined();
+    expect(seen[1]).toMatchObject({ requestId: 'r1', endedAt: 1020 });
+  });
+
+  it('knows a request for an event stream by its Accept header even when the response is not one', () => {
+    const seen: NetworkAttempt[] = [];
+    request(new NetworkObserver((a) => seen.push(a)), 'r1', { status: 500, contentType: 'text/html' });
+    expect(seen[0]).toMatchObject({ status: 500, contentType: 'text/html' });
+    expect(failureOf(seen[0]!)).toBe('HTTP 500 text/html');
+  });
+
+  it('knows a fetch() stream by its response type, and ignores other requests', () => {
+    const seen: NetworkAttempt[] = [];
+    const observer = new NetworkObserver((a) => seen.push(a));
+    request(observer, 'sse', { accept: '*/*', method: 'POST' });
+    request(observer, 'json', { accept: '*/*', contentType: 'application/json' });
+    expect(seen.map((a) => a.requestId)).toEqual(['sse', 'sse']);
+    expect(seen[0]!.method).toBe('POST');
+  });
+
+  it('reports a request that failed before any response, with the browser error', () => {
+    const seen: NetworkAttempt[] = [];
+    request(new NetworkObserver((a) => seen.push(a)), 'r1', { error: 'net::ERR_CONNECTION_REFUSED' });
+    expect(seen).toHaveLength(1);
+    expect(failureOf(seen[0]!)).toBe('net::ERR_CONNECTION_REFUSED');
+  });
+
+  it('names a wrong MIME type', () => {
+    expect(failureOf({ status: 200, contentType: 'text/plain' } as NetworkAttempt)).toBe('wrong MIME type text/plain');
+    expect(failureOf({ status: 200, contentType: 'text/event-stream; charset=utf-8' } as NetworkAttempt)).toBeUndefined();
+  });
+});
+
+describe('TabLog.applyNetwork', () => {
+  const create = { k: 'create', sid: 1, t: 900, url: URL_ES, withCredentials: false, stack: '' } as const;
+
+  it("gives an EventSource's n-th request to its n-th attempt, whichever arrives first", () => {
+    const log = new TabLog(5);
+    const reports: NetworkAttempt[] = [];
+    const observer = new NetworkObserver((a) => reports.push(a));
+    request(observer, 'r1', { at: 1000 });
+    request(observer, 'r2', { at: 2000, lastEventId: '7' });
+    request(observer, 'r3', { at: 3000, status: 500, contentType: 'text/html' });
+    // The network's reports of all three requests come before the page's records.
+    for (const a of reports) log.applyNetwork(a);
+    log.apply(top, [create, { k: 'open', sid: 1, t: 1011 }, { k: 'error', sid: 1, t: 1500, readyState: 0 }]);
+    log.apply(top, [{ k: 'open', sid: 1, t: 2011 }, { k: 'error', sid: 1, t: 2500, readyState: 0 }]);
+    log.apply(top, [{ k: 'error', sid: 1, t: 3011, readyState: 2 }]);
+    const [s] = log.snapshot().streams;
+    expect(s!.attempts.map((a) => [a.n, a.status, a.lastEventIdSent, a.failure])).toEqual([
+      [1, 200, undefined, undefined],
+      [2, 200, '7', undefined],
+      [3, 500, undefined, 'HTTP 500 text/html'],
+    ]);
+    expect(s!.attempts[2]!.startedAt).toBe(3000);
+  });
+
+  it('gives a fetch stream its request and method, matched by URL and frame', () => {
+    const log = new TabLog(5);
+    const observer = new NetworkObserver((a) => log.applyNetwork(a));
+    request(observer, 'p', { method: 'POST', url: 'http://127.0.0.1:8080/llm', accept: '*/*' });
+    request(observer, 'other', { url: 'http://127.0.0.1:8080/elsewhere' });
+    log.apply(top, [
+      { k: 'response', sid: 2, t: 990, kind: 'fetch', url: 'http://127.0.0.1:8080/llm', status: 200, statusText: 'OK', headers: [], headersAt: 1011, stack: '' },
+    ]);
+    const [s] = log.snapshot().streams;
+    expect(s!.method).toBe('POST');
+    expect(s!.attempts[0]).toMatchObject({ method: 'POST', status: 200, contentType: 'text/event-stream' });
+  });
+});
+
+describe('failureOf after a good response', () => {
+  it('is no failure when the network errors after a 200 event stream (e.g. close() aborting it)', () => {
+    expect(failureOf({ status: 200, contentType: 'text/event-stream', error: 'net::ERR_ABORTED' } as NetworkAttempt)).toBeUndefined();
+    expect(failureOf({ error: 'net::ERR_CONNECTION_REFUSED' } as NetworkAttempt)).toBe('net::ERR_CONNECTION_REFUSED');
+  });
+});
