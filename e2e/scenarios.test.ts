@@ -55,6 +55,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     // The page hook sees open/error; the network adds the HTTP facts of each attempt.
     expect(attempts[0]).toMatch(/^#1: HTTP 200 OK text\/event-stream, opened \S+, headers after \d+ ms, error at /);
     expect(attempts[1]).toMatch(/^#2: HTTP 200 OK text\/event-stream, started \d+ ms after #1 ended, opened \S+, headers after \d+ ms, error at /);
+    expect(await textOf(panel, '[data-testid="reconnect-delay"]')).toMatch(/^Reconnects \d+ ms after an error \(measured\)$/);
     // Each event is attributed to the attempt it arrived on.
     await click(panel, '[data-testid="event-row"]');
     expect(await textOf(panel, '[data-testid="event-detail"]')).toMatch(/attempt \d+/);

@@ -16,7 +16,7 @@ export function App({ store }: { store: PanelStore }) {
       <div class="toolbar" role="toolbar" aria-label="SSE Inspector">
         <strong>SSE</strong>
         <span class="toolbar-count" data-testid="summary">
-          {count(store.streams.size, 'stream')} · {count(store.events.length, 'event')}
+          {count(store.streams.size, 'stream')} · {count(store.eventCount(), 'event')}
         </span>
         {droppedEvents > 0 && (
           <span class="warning" data-testid="dropped">

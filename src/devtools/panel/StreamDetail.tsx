@@ -34,6 +34,7 @@ export function StreamDetail({ stream: s }: { stream: Stream }) {
         </dd>
       </dl>
       <h3>{s.kind === 'eventsource' ? 'Attempts' : 'Response'}</h3>
+      {reconnectDelay(s) !== undefined && <p data-testid="reconnect-delay">Reconnects {duration(reconnectDelay(s)!)} after an error (measured)</p>}
       <ol class="attempts" data-testid="attempts">
         {s.attempts.map((a, i) => (
           <li key={a.n} data-testid="attempt">
@@ -60,6 +61,10 @@ export function StreamDetail({ stream: s }: { stream: Stream }) {
           </pre>
         </>
       )}
+      <p class="note">
+        {s.kind === 'eventsource' ? 'Open, error and close() come from the page hook; ' : 'Status and headers come from the page hook; '}
+        the request method and size, Last-Event-ID, HTTP status, content type and why an attempt failed come from the network (webRequest).
+      </p>
       <p class="note" data-testid="source-note">
         {s.kind === 'eventsource'
           ? `Seen by the page hook. A native EventSource shows only the event types the page listens to: ${s.listenedTypes.join(', ')}. Types the page never listens to, comments and retry fields are not visible here.`
@@ -67,6 +72,17 @@ export function StreamDetail({ stream: s }: { stream: Stream }) {
       </p>
     </section>
   );
+}
+
+/** The median time from an attempt's end to the next one's start: the effective retry delay. */
+function reconnectDelay(s: Stream): number | undefined {
+  const gaps = s.attempts.flatMap((a, i) => {
+    const previous = s.attempts[i - 1];
+    return previous?.endedAt !== undefined && a.startedAt !== undefined ? [a.startedAt - previous.endedAt] : [];
+  });
+  if (gaps.length === 0) return undefined;
+  gaps.sort((x, y) => x - y);
+  return gaps[Math.floor(gaps.length / 2)];
 }
 
 const END_TEXT = { error: 'error', closed: 'closed by the page', done: 'body ended', aborted: 'aborted', cancelled: 'cancelled by the page' } as const;

@@ -21,7 +21,7 @@ export function StreamList({ store }: { store: PanelStore }) {
           data-testid="all-streams"
         >
           <span class="stream-url">All streams</span>
-          <span class="stream-meta">{count(store.events.length, 'event')}</span>
+          <span class="stream-meta">{count(store.eventCount(), 'event')}</span>
         </li>
         {streams.map((s) => (
           <StreamRow key={s.id} stream={s} selected={store.selectedStream === s.id} onSelect={() => select(s.id)} />

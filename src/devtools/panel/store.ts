@@ -48,7 +48,14 @@ export class PanelStore {
     this.changed();
   }
 
-  /** The events of the selected stream (or of all), in arrival order. */
+  /** Events (not comments or retry fields) of all streams. */
+  eventCount(): number {
+    let n = 0;
+    for (const s of this.streams.values()) n += s.eventCount;
+    return n;
+  }
+
+  /** The records of the selected stream (or of all), in arrival order. */
   visibleEvents(): EventRecord[] {
     const key = `${this.selectedStream}|${this.events.length}`;
     if (this.filtered?.key !== key) {
