@@ -563,3 +563,75 @@ describe('TabLog.nextPage', () => {
     expect(next.snapshot().events.map((e) => e.seq)).toEqual([1, 2]);
   });
 });
+
+describe('TabLog: fetch and XHR body streams', () => {
+  const response = (sid: number, kind: 'fetch' | 'xhr' = 'fetch'): PageRecord => ({
+    k: 'response',
+    sid,
+    t: 10,
+    kind,
+    url: 'http://127.0.0.1:8080/llm',
+    status: 200,
+    statusText: 'OK',
+    headers: [['content-type', 'text/event-stream']],
+    redirected: false,
+    headersAt: 12,
+    stack: FIREFOX_STACK,
+  });
+  const chunk = (sid: number, t: number, text: string, bytes?: number): PageRecord =>
+    bytes === undefined ? { k: 'chunk', sid, t, text } : { k: 'chunk', sid, t, text, bytes };
+
+  it('creates an open stream with the response facts as its one attempt', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [response(1, 'xhr')]);
+    const s = streamOf(log, 'd1:1');
+    expect(s).toMatchObject({ kind: 'xhr', state: 'open', source: 'response-body', listenedTypes: [], initiator: initiatorOf(FIREFOX_STACK) });
+    expect(s.attempts).toEqual([{ n: 1, startedAt: 10, openedAt: 12, headersAt: 12, status: 200, statusText: 'OK', headers: [['content-type', 'text/event-stream']] }]);
+  });
+
+  it('parses the body across chunks: events with raw text, comments, retry, in wire order, at the time of the chunk that completed them', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [response(1), chunk(1, 20, ': hi\n\nretry: 500\nid: 7\nevent: tok', 40), chunk(1, 30, 'en\ndata: a\ndata: b\n\n')]);
+    const events = log.snapshot().events;
+    expect(events.map((e) => [e.kind, e.type, e.id, e.data, e.time])).toEqual([
+      ['comment', '', '', 'hi', 20],
+      ['retry', '', '', '500', 20],
+      ['event', 'token', '7', 'a\nb', 30],
+    ]);
+    expect(events[2]!.raw).toBe('retry: 500\nid: 7\nevent: token\ndata: a\ndata: b\n\n');
+    const s = streamOf(log, 'd1:1');
+    expect(s).toMatchObject({ eventCount: 1, lastEventId: '7', retry: 500 });
+    // Wire bytes: as the page hook measured them, or the UTF-8 size of the text.
+    expect(s.bytes).toBe(40 + utf8('en\ndata: a\ndata: b\n\n'));
+  });
+
+  it('ends the stream: how, why, and the discarded tail that had no blank line', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [response(1), chunk(1, 20, 'data: kept\n\ndata: lost'), { k: 'end', sid: 1, t: 40, how: 'aborted', error: 'AbortError: stop' }]);
+    const s = streamOf(log, 'd1:1');
+    expect(s).toMatchObject({ state: 'closed', closedBy: 'page' });
+    expect(s.attempts[0]).toMatchObject({ end: 'aborted', endedAt: 40, endReason: 'AbortError: stop', discarded: 'data: lost' });
+    expect(log.snapshot().events.map((e) => e.data)).toEqual(['kept']);
+    // Nothing more is taken for an ended stream.
+    log.apply(top, [chunk(1, 50, 'data: late\n\n')]);
+    expect(log.snapshot().counters.invalidRecords).toBe(1);
+  });
+
+  it('a body read to its end closes the stream without blaming anyone; an error blames the network', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [response(1), { k: 'end', sid: 1, t: 40, how: 'done', error: '' }, response(2), { k: 'end', sid: 2, t: 41, how: 'error', error: 'TypeError: network error' }]);
+    expect(streamOf(log, 'd1:1').closedBy).toBeUndefined();
+    expect(streamOf(log, 'd1:2').closedBy).toBe('error');
+  });
+
+  it('refuses EventSource records for a body stream and body records for an EventSource', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [response(1), create(2), { k: 'open', sid: 1, t: 1 }, chunk(2, 1, 'data: x\n\n')]);
+    expect(log.snapshot().counters.invalidRecords).toBe(2);
+    expect(log.snapshot().events).toEqual([]);
+  });
+});
+
+function utf8(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
