@@ -15,6 +15,7 @@
 
 import { SseParser, type SseRecord } from '../src/shared/sse/parser';
 import { utf8Length } from '../src/shared/text';
+import { prng } from '../test/support/prng';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,17 +24,6 @@ function arg(name: string, dflt: number): number {
 }
 const TARGET_MB = arg('mb', 64);
 const RUNS = arg('runs', 11);
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'stream', 'event', 'value', 'token', '你好', 'café', 'naïve', 'update'];
 

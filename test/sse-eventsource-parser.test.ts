@@ -1,6 +1,7 @@
 import { createParser } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
 import { SseParser, type SseRecord } from '../src/shared/sse/parser';
+import { prng } from './support/prng';
 
 // Why src/shared/sse has its own parser rather than the npm package eventsource-parser: the
 // evidence, kept runnable. The package is a dev dependency only (for this and the parser
@@ -50,17 +51,6 @@ function viaOurs(chunks: Uint8Array[]): Seen[] {
   for (const c of chunks) p.feed(c);
   p.end();
   return out;
-}
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const enc = new TextEncoder();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SseParser, type SseRecord } from '../src/shared/sse/parser';
+import { prng } from './support/prng';
 
 // Every rule of the WHATWG HTML Standard's "Interpreting an event stream" (§9.2.6), plus what
 // the debugger keeps on top, each fed three ways: whole, byte by byte, and in many seeded random
@@ -8,18 +9,6 @@ import { SseParser, type SseRecord } from '../src/shared/sse/parser';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/** mulberry32: a tiny deterministic PRNG, [0, 1). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const enc = new TextEncoder();
 type Input = string | Uint8Array;
