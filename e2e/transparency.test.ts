@@ -143,27 +143,21 @@ function expectMeaningful(key: string, r: unknown): void {
 }
 
 /**
- * Runs every probe, each in a fresh page, in one browser; the browser is closed whatever
- * happens. The probes of the test server run one after another (they share its cookies and its
- * connection limit); the EventSource probe of the demo server runs beside them.
+ * Runs every probe in one browser, one after another (they share the test server's cookies and
+ * connection limit, and a page in a background tab has its timers throttled), each in a fresh
+ * page; the browser is closed whatever happens.
  */
 async function runProbes(name: BrowserName, extension: boolean, demo: DemoServer, server: TestServer): Promise<Record<string, Result>> {
   const launched: Launched = await launch(name, { extension });
   try {
     const results: Record<string, Result> = {};
-    const runOne = async (probe: Probe) => {
+    for (const probe of PROBES) {
       const page = await launched.browser.newPage();
       const url = probe.server === 'demo' ? `${demo.url}blank/` : `${server.origin}/blank?peer=${encodeURIComponent(server.peer)}`;
       await page.goto(url);
       results[probe.file] = (await page.evaluate(SOURCES.get(probe.file)!)) as Result;
       await page.close();
-    };
-    await Promise.all([
-      ...PROBES.filter((p) => p.server === 'demo').map(runOne),
-      (async () => {
-        for (const probe of PROBES.filter((p) => p.server === 'test')) await runOne(probe);
-      })(),
-    ]);
+    }
     return results;
   } finally {
     await launched.close();

@@ -6,9 +6,12 @@
 // Endpoints (every one takes `key`, which names the request for /count, /closed and /kill, and
 // CORS parameters: acao=star|origin, acac=1, expose=<header names>):
 //   /blank                      an empty HTML page (where the probes run)
-//   /sse?...                    a generated event stream, see sseScript()
+//   /sse?...                    a generated event stream, see sseScript(); also chunk=N (written in
+//                               N-byte pieces, 1 ms apart), end=close|hang (hang: open until the
+//                               client leaves or /kill), ctype=<Content-Type>, xheader=<X-Custom>
 //   /lastid                     echoes the Last-Event-ID it got: `id: N+1`, `data: last=<header>`, then ends
-//   /echo                       one event with what the request carried (method, body size, cookie, ...), then ends
+//   /echo                       one event with what the request carried (method, body size, cookie, ...),
+//                               then ends (end=hang: stays open)
 //   /redirect?to=URL&code=302   a redirect
 //   /status?code=500&ctype=...  that status, with an SSE body (none for 204/304)
 //   /noheaders                  never answers (until the client goes away)
@@ -182,10 +185,8 @@ export async function startTestServer(): Promise<TestServer> {
             // In pieces of 64 KiB, so a large body does not sit in one buffer.
             for (let i = 0; i < script.body.length; i += 65536) res.write(script.body.subarray(i, i + 65536));
           }
-          const end = q.get('end') ?? 'close';
-          if (end === 'close') res.end();
-          // 'hang': stay open until the client leaves or /kill; 'destroy': a network error.
-          else if (end === 'destroy') setTimeout(() => res.destroy(), 50);
+          // 'hang': stay open until the client leaves or /kill.
+          if ((q.get('end') ?? 'close') === 'close') res.end();
         })();
         return;
       }

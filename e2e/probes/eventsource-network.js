@@ -83,7 +83,7 @@
       const k = key(`status${code}`);
       const w = watch(`/status?code=${code}&key=${k}`);
       const waited = await waitFor(() => w.errors().length > 0);
-      await sleep(300); // a reconnect, if there were one, would come within the default 3 s... or never
+      await sleep(300); // a short grace for a second request, which must not come
       return { waited, log: w.log.slice(), readyState: w.es.readyState, requests: await count(k) };
     });
   }

@@ -20,6 +20,7 @@ export const newSid = () => nextSid++;
 
 // ---- batching ------------------------------------------------------------------------------
 
+const MAX_BATCH = 1000;
 let pending: PageRecord[] = [];
 // Messages posted before the bridge has taken its end wait in the channel.
 const channel = new NativeMessageChannel();
@@ -28,16 +29,20 @@ const tick = new NativeMessageChannel();
 let flushScheduled = false;
 
 function flush(): void {
-  flushScheduled = false;
   if (pending.length === 0) return;
   const records = pending;
   pending = [];
   apply(postMessage, bridge, [{ v: PROTOCOL_VERSION, records }]);
 }
-tick.port1.onmessage = flush;
+tick.port1.onmessage = () => {
+  flushScheduled = false;
+  flush();
+};
 
 export function emit(record: PageRecord): void {
   pending[pending.length] = record;
+  // A task that makes many records (a burst of events) sends them in messages of a bounded size.
+  if (pending.length >= MAX_BATCH) return flush();
   if (!flushScheduled) {
     flushScheduled = true;
     apply(postMessage, tick.port2, [0]);

@@ -1,18 +1,18 @@
-// fetch(): a response of type text/event-stream is observed as the page reads it. The page
-// gets a Response whose body is a pass-through stream that pulls one chunk from the original
-// body each time the page asks for one (never reading ahead, never buffering), so cancel,
-// abort and errors reach the page exactly as before. Its url, redirected, type and headers
-// answer as the original's (the getters are disguised proxies); other responses are the
-// originals, untouched.
+// fetch(): a response of type text/event-stream is observed as the page reads it, and the page
+// keeps the browser's own Response (its url, headers, status, clone() and the errors of its
+// methods stay native). Only the `body` getter of such a response is different: it gives a
+// pass-through byte stream over the native body that pulls one chunk each time the page asks
+// for one (never reading ahead, never buffering), so cancel, abort and errors reach the page
+// as before. text(), arrayBuffer() and bytes() stay native; what they resolve with is recorded.
 import { replaceFunction, replaceGetter } from '../disguise';
 import { emit, newSid, now, pageStack, stackMark } from '../emitter';
 import { SafeWeakMap, apply, getter, then } from '../native';
 import { isEventStream } from '../sse-mime';
 import { describeError, headerList } from './shared';
 
-const NativeResponse = Response;
 const NativeReadableStream = ReadableStream;
 const NativeTextDecoder = TextDecoder;
+const NativeUint8Array = Uint8Array;
 const responseProto = Response.prototype;
 const headersOf = getter(responseProto, 'headers') as (this: Response) => Headers;
 const bodyOf = getter(responseProto, 'body') as (this: Response) => ReadableStream<Uint8Array> | null;
@@ -22,10 +22,13 @@ const urlOf = getter(responseProto, 'url') as (this: Response) => string;
 const redirectedOf = getter(responseProto, 'redirected') as (this: Response) => boolean;
 const headersGet = Headers.prototype.get;
 const getReader = ReadableStream.prototype.getReader;
+const lockedOf = getter(ReadableStream.prototype, 'locked') as (this: ReadableStream) => boolean;
 const read = ReadableStreamDefaultReader.prototype.read;
+const releaseLock = ReadableStreamDefaultReader.prototype.releaseLock;
 const cancelReader = ReadableStreamDefaultReader.prototype.cancel;
 const decode = TextDecoder.prototype.decode;
 const byteLengthOf = getter(Object.getPrototypeOf(Uint8Array.prototype) as object, 'byteLength') as (this: Uint8Array) => number;
+const bufferByteLengthOf = getter(ArrayBuffer.prototype, 'byteLength') as (this: ArrayBuffer) => number;
 const controllerProto = ReadableByteStreamController.prototype;
 const enqueue = controllerProto.enqueue;
 const closeController = controllerProto.close;
@@ -33,78 +36,141 @@ const errorController = controllerProto.error;
 const byobRequestOf = getter(controllerProto, 'byobRequest') as (this: ReadableByteStreamController) => ReadableStreamBYOBRequest | null;
 const respond = ReadableStreamBYOBRequest.prototype.respond;
 
-/** Our copies (and their clones) → the page's original response. */
-const originals = new SafeWeakMap<Response, Response>();
+/** An SSE response of the page, as we follow it. */
+interface Observed {
+  sid: number;
+  decoder: TextDecoder;
+  /** What the page's `body` is: made on first access. */
+  body?: ReadableStream<Uint8Array>;
+  /** Our reader of the native body, while we hold it. */
+  reader?: ReadableStreamDefaultReader<Uint8Array>;
+  /** The native body stays locked for good (see holdLock). */
+  held?: boolean;
+  ended: boolean;
+}
+const observed = new SafeWeakMap<Response, Observed>();
 
-function observe(res: Response, startedAt: number, mark: Error): Response {
+function chunk(o: Observed, bytes: Uint8Array, stream: boolean): void {
+  const text = apply(decode, o.decoder, stream ? [bytes, { stream: true }] : [bytes]) as string;
+  const size = apply(byteLengthOf, bytes, []);
+  if (text !== '' || size > 0) emit({ k: 'chunk', sid: o.sid, t: now(), text, bytes: size });
+}
+
+function end(o: Observed, how: 'done' | 'aborted' | 'error' | 'cancelled', error = ''): void {
+  if (o.ended) return;
+  o.ended = true;
+  emit({ k: 'end', sid: o.sid, t: now(), how, error });
+}
+
+function failed(o: Observed, error: unknown): void {
+  const described = describeError(error);
+  end(o, described.startsWith('AbortError') ? 'aborted' : 'error', described);
+}
+
+/** At the response's headers: is it an event stream? Then it is followed from now on. */
+function observe(res: Response, startedAt: number, mark: Error): void {
   const headers = apply(headersOf, res, []);
-  if (!isEventStream(apply(headersGet, headers, ['content-type']) as string | null)) return res;
-  const body = apply(bodyOf, res, []);
-  const status = apply(statusOf, res, []);
-  // A Response can only be made with a body for these statuses (null-body ones have body null).
-  if (body === null || status < 200 || status > 599) return res;
-  const statusText = apply(statusTextOf, res, []);
-
-  const sid = newSid();
+  if (!isEventStream(apply(headersGet, headers, ['content-type']) as string | null)) return;
+  const o: Observed = { sid: newSid(), decoder: new NativeTextDecoder(), ended: false };
+  observed.set(res, o);
+  const empty = apply(bodyOf, res, []) === null;
   emit({
     k: 'response',
-    sid,
+    sid: o.sid,
     t: startedAt,
     kind: 'fetch',
     url: apply(urlOf, res, []),
-    status,
-    statusText,
+    status: apply(statusOf, res, []),
+    statusText: apply(statusTextOf, res, []),
     headers: headerList(headers),
     redirected: apply(redirectedOf, res, []),
     headersAt: now(),
     stack: pageStack(mark),
   });
+  if (empty) end(o, 'done');
+}
 
-  const reader = apply(getReader, body, []) as ReadableStreamDefaultReader<Uint8Array>;
-  const decoder = new NativeTextDecoder();
-  let ended = false;
-  const end = (how: 'done' | 'aborted' | 'error' | 'cancelled', error = '') => {
-    if (ended) return;
-    ended = true;
-    emit({ k: 'end', sid, t: now(), how, error });
+/**
+ * The page's view of `native`: the same bytes, pulled one chunk per read of the page. The
+ * native body is locked only while a read is in flight, or while the page holds a lock on
+ * this stream and calls a method that reads the body (see holdLock): then that method fails
+ * natively, as it would on a locked or read body.
+ */
+function passThrough(native: ReadableStream<Uint8Array>, o: Observed): ReadableStream<Uint8Array> {
+  const acquire = () => (o.reader ??= apply(getReader, native, []) as ReadableStreamDefaultReader<Uint8Array>);
+  const release = () => {
+    if (o.reader && !o.held) apply(releaseLock, o.reader, []);
+    if (!o.held) o.reader = undefined;
   };
-  const source = new NativeReadableStream(
+  return new NativeReadableStream(
     {
       type: 'bytes',
       pull(controller: ReadableByteStreamController) {
-        return apply(then, apply(read, reader, []), [
+        return apply(then, apply(read, acquire(), []), [
           (result: ReadableStreamReadResult<Uint8Array>) => {
+            release();
             if (result.done) {
-              const tail = apply(decode, decoder, []) as string;
-              if (tail !== '') emit({ k: 'chunk', sid, t: now(), text: tail, bytes: 0 });
-              end('done');
+              chunk(o, new NativeUint8Array(0), false); // flushes a truncated character, if any
+              end(o, 'done');
               apply(closeController, controller, []);
               const request = apply(byobRequestOf, controller, []);
               if (request) apply(respond, request, [0]);
               return;
             }
-            const chunk = result.value;
-            const text = apply(decode, decoder, [chunk, { stream: true }]) as string;
-            emit({ k: 'chunk', sid, t: now(), text, bytes: apply(byteLengthOf, chunk, []) });
-            apply(enqueue, controller, [chunk]);
+            chunk(o, result.value, true);
+            apply(enqueue, controller, [result.value]);
           },
           (error: unknown) => {
-            const described = describeError(error);
-            end(described.startsWith('AbortError') ? 'aborted' : 'error', described);
+            release();
+            failed(o, error);
             apply(errorController, controller, [error]);
           },
         ]);
       },
       cancel(reason: unknown) {
-        end('cancelled', describeError(reason));
-        return apply(cancelReader, reader, [reason]);
+        end(o, 'cancelled', describeError(reason));
+        return apply(cancelReader, acquire(), [reason]);
       },
     },
     { highWaterMark: 0 },
   );
-  const copy = new NativeResponse(source, { status, statusText, headers: headerList(headers) });
-  originals.set(copy, res);
-  return copy;
+}
+
+/** Before a method reads the native body: if the page holds a lock on `body`, so does the native body. */
+function holdLock(native: ReadableStream<Uint8Array>, o: Observed): void {
+  if (!o.body || !apply(lockedOf, o.body, [])) return;
+  o.held = true;
+  o.reader ??= apply(getReader, native, []) as ReadableStreamDefaultReader<Uint8Array>;
+}
+
+/**
+ * A body-reading method of Response: native, with what it resolves with recorded (json(),
+ * blob() and formData() give no text to record: only that the body was read).
+ */
+function recordResult(key: 'text' | 'arrayBuffer' | 'bytes' | 'json' | 'blob' | 'formData', toBytes?: (value: never) => Uint8Array | string): void {
+  if (!(key in responseProto)) return; // bytes() is recent
+  replaceFunction<(this: Response) => Promise<unknown>>(responseProto, key, {
+    apply(target, self, args) {
+      const o = observed.get(self);
+      const native = o?.body ? (apply(bodyOf, self, []) as ReadableStream<Uint8Array>) : null;
+      if (o && native) holdLock(native, o);
+      const result = apply(target, self, args) as Promise<unknown>;
+      if (!o || o.body) return result; // Not followed, or read through `body` already.
+      return apply(then, result, [
+        (value: never) => {
+          const content = toBytes?.(value);
+          if (typeof content === 'string') emit({ k: 'chunk', sid: o.sid, t: now(), text: content });
+          else if (content) chunk(o, content, false);
+          end(o, 'done', toBytes ? '' : `read with ${key}(): its text is not seen`);
+          return value;
+        },
+        (error: unknown) => {
+          failed(o, error);
+          throw error;
+        },
+      ]);
+    },
+  });
 }
 
 export function hookFetch(): void {
@@ -116,29 +182,37 @@ export function hookFetch(): void {
       return apply(then, promise, [
         (res: Response) => {
           try {
-            return observe(res, startedAt, mark);
+            observe(res, startedAt, mark);
           } catch {
-            return res; // Never let our failure become the page's.
+            // Never let our failure become the page's.
           }
+          return res;
         },
       ]);
     },
   });
 
-  // Our copies answer as the originals do.
-  for (const key of ['url', 'redirected', 'type', 'headers']) {
-    replaceGetter<() => unknown>(responseProto, key, {
-      apply(target, self, args) {
-        return apply(target, originals.get(self) ?? self, args);
-      },
-    });
-  }
+  replaceGetter<(this: Response) => ReadableStream<Uint8Array> | null>(responseProto, 'body', {
+    apply(target, self, args) {
+      const native = apply(target, self, args) as ReadableStream<Uint8Array> | null;
+      const o = observed.get(self);
+      if (!o || native === null) return native;
+      // Read by a method of the Response (text(), …), not by us: the page sees that locked body.
+      if (apply(lockedOf, native, []) && !o.reader) return native;
+      o.body ??= passThrough(native, o);
+      return o.body;
+    },
+  });
+  recordResult('text', (text: string) => text);
+  recordResult('arrayBuffer', (buffer: ArrayBuffer) => new NativeUint8Array(buffer, 0, apply(bufferByteLengthOf, buffer, [])));
+  recordResult('bytes', (bytes: Uint8Array) => bytes);
+  for (const key of ['json', 'blob', 'formData'] as const) recordResult(key);
+  // clone() tees the native body: it must fail as it would while the page holds `body`.
   replaceFunction<Response['clone']>(responseProto, 'clone', {
     apply(target, self, args) {
-      const clone = apply(target, self, args) as Response;
-      const original = originals.get(self);
-      if (original) originals.set(clone, original);
-      return clone;
+      const o = observed.get(self);
+      if (o?.body) holdLock(apply(bodyOf, self, []) as ReadableStream<Uint8Array>, o);
+      return apply(target, self, args);
     },
   });
 }
