@@ -4,15 +4,15 @@
 // (harness/capture.ts) and compared stream by stream: for EventSource the events the page's
 // listeners got, in order; for fetch and XHR also what the page never looked at (comments,
 // retry, event types), which the capture parses from the body, against what the server sent.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, type BrowserName, type Launched } from '../scripts/launch';
 import type { Attempt, EventRecord, Stream } from '../src/shared/model';
 import type { LogSnapshot } from '../src/shared/protocol';
 import { CaptureReader, tabIdOf } from './harness/capture';
+import { probeSource } from './harness/probe';
 import { sseScript, startTestServer, type SseEvent, type TestServer } from './harness/test-server';
 
-const PROBE = readFileSync('e2e/probes/fidelity.js', 'utf8');
+const PROBE = probeSource('e2e/probes/fidelity.js');
 
 /** One stream of the probe, as the page saw it. */
 interface PageCase {

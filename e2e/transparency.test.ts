@@ -3,10 +3,10 @@
 // extension, and every result must be identical. Each probe key is one test, so a difference
 // names what the page could notice; each test first checks that the probe ran and measured
 // something (two empty or broken results must not compare equal).
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../demo/server';
 import { launch, type BrowserName, type Launched } from '../scripts/launch';
+import { probeSource } from './harness/probe';
 import { sseScript, startTestServer, type TestServer } from './harness/test-server';
 
 type Result = Record<string, unknown>;
@@ -63,7 +63,7 @@ const PROBES: Probe[] = [
     ],
   },
 ];
-const SOURCES = new Map(PROBES.map((p) => [p.file, readFileSync(p.file, 'utf8')]));
+const SOURCES = new Map(PROBES.map((p) => [p.file, probeSource(p.file)]));
 
 /** FNV-1a of bytes or of a string's UTF-8, as the probes compute it. */
 function fnv(x: Buffer | string): string {

@@ -4,21 +4,8 @@
 // with and without the extension: results must be identical. Plain JavaScript on purpose: it is
 // evaluated in the page exactly as written (a page at /blank?peer=<the other origin>).
 // Results hold no times: only shapes, counts, orders and checksums.
-(async () => {
-  const out = {};
-  const peer = new URLSearchParams(location.search).get('peer');
-  const nonce = Math.random().toString(36).slice(2, 10);
-  let counter = 0;
-  const key = (name) => `${name}-${nonce}-${++counter}`;
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  const waitFor = async (cond, ms = 5000) => {
-    const end = Date.now() + ms;
-    while (!cond()) {
-      if (Date.now() > end) return false;
-      await sleep(10);
-    }
-    return true;
-  };
+async ({ results, waitFor, peer, key, sleep }) => {
+  const { out, run } = results();
   const fnvText = (s) => {
     let h = 0x811c9dc5;
     for (let i = 0; i < s.length; i++) {
@@ -26,15 +13,6 @@
       h = Math.imul(h, 0x01000193);
     }
     return (h >>> 0).toString(16);
-  };
-  const norm = (x) =>
-    JSON.parse((JSON.stringify(x) ?? 'null').split(nonce).join('NONCE').split(encodeURIComponent(peer)).join('PEER').split(peer).join('PEER').split(location.origin).join('ORIGIN'));
-  const run = async (name, fn, ms = 15000) => {
-    try {
-      out[name] = norm(await Promise.race([fn(), sleep(ms).then(() => ({ timedOut: true }))]));
-    } catch (e) {
-      out[name] = { crashed: String((e && e.stack) || e) };
-    }
   };
   const count = async (k) => Number(await (await fetch(`/count?key=${k}`)).text());
 
@@ -239,4 +217,4 @@
   });
 
   return out;
-})()
+}

@@ -1,7 +1,8 @@
 // Page-observable behaviour of EventSource, run in a page as its own script would. The
 // transparency test runs it with and without the extension: results must be identical.
-// Plain JavaScript on purpose: it is evaluated in the page exactly as written.
-(async () => {
+// Plain JavaScript on purpose: it is evaluated in the page exactly as written (as the
+// function `(probe)(kit)`; see kit.js).
+async () => {
   const out = {};
   const attrs = (d) => d && { writable: d.writable, enumerable: d.enumerable, configurable: d.configurable, get: typeof d.get, set: typeof d.set, value: typeof d.value };
   const fnFacts = (f) => f && { string: String(f), name: f.name, length: f.length, proto: Object.getPrototypeOf(f) === Function.prototype, keys: Reflect.ownKeys(f).map(String).sort() };
@@ -120,4 +121,4 @@
   out.failures = failures.sort((a, b) => a[0].localeCompare(b[0]));
   out.windowMessages = windowMessages;
   return out;
-})()
+}

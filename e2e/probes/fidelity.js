@@ -4,17 +4,8 @@
 // for fetch and XHR the body text as the page read it. The test then compares that with what
 // the extension captured. Plain JavaScript on purpose: it is evaluated in the page exactly as
 // written (a page at /blank?peer=<the other origin>).
-(async () => {
-  const nonce = Math.random().toString(36).slice(2, 10);
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  const waitFor = async (cond, ms = 15000) => {
-    const end = Date.now() + ms;
-    while (!cond()) {
-      if (Date.now() > end) return false;
-      await sleep(10);
-    }
-    return true;
-  };
+async ({ waitFor: waitBriefly, nonce, sleep }) => {
+  const waitFor = (cond, ms = 15000) => waitBriefly(cond, ms);
   const cases = [];
   /** Runs one stream; `fn(url)` returns what the page received. `query` is the /sse query, if any. */
   const run = async (name, kind, path, query, fn) => {
@@ -165,4 +156,4 @@
   await (await fetch(`/sse?n=1&key=${sentinel}`)).text();
 
   return { nonce, cases, sentinel };
-})()
+}

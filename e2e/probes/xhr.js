@@ -5,53 +5,8 @@
 // is evaluated in the page exactly as written (a page at /blank?peer=<the other origin> of
 // e2e/harness/test-server.ts). Results hold no times and no progress counts: only shapes,
 // orders and checksums.
-(async () => {
-  const out = {};
-  const peer = new URLSearchParams(location.search).get('peer');
-  const nonce = Math.random().toString(36).slice(2, 10);
-  let counter = 0;
-  const key = (name) => `${name}-${nonce}-${++counter}`;
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  const waitFor = async (cond, ms = 5000) => {
-    const end = Date.now() + ms;
-    while (!cond()) {
-      if (Date.now() > end) return false;
-      await sleep(10);
-    }
-    return true;
-  };
-  const fnv = (x) => {
-    const bytes = typeof x === 'string' ? new TextEncoder().encode(x) : x;
-    let h = 0x811c9dc5;
-    for (let i = 0; i < bytes.length; i++) {
-      h ^= bytes[i];
-      h = Math.imul(h, 0x01000193);
-    }
-    return (h >>> 0).toString(16);
-  };
-  const err = (e) =>
-    e === null || typeof e !== 'object'
-      ? [typeof e, String(e)]
-      : [Object.prototype.toString.call(e), e.name, e.message, e.constructor && e.constructor.name, e instanceof DOMException ? e.code : null];
-  const caught = (fn) => {
-    try {
-      const v = fn();
-      return ['no error', typeof v];
-    } catch (e) {
-      return err(e);
-    }
-  };
-  const attrs = (d) => d && { writable: d.writable, enumerable: d.enumerable, configurable: d.configurable, get: typeof d.get, set: typeof d.set, value: typeof d.value };
-  const fnFacts = (f) => f && { string: Function.prototype.toString.call(f), name: f.name, length: f.length, keys: Reflect.ownKeys(f).map(String).sort() };
-  const norm = (x) =>
-    JSON.parse((JSON.stringify(x) ?? 'null').split(nonce).join('NONCE').split(encodeURIComponent(peer)).join('PEER').split(peer).join('PEER').split(location.origin).join('ORIGIN'));
-  const run = async (name, fn, ms = 15000) => {
-    try {
-      out[name] = norm(await Promise.race([fn(), sleep(ms).then(() => ({ timedOut: true }))]));
-    } catch (e) {
-      out[name] = { crashed: String((e && e.stack) || e) };
-    }
-  };
+async ({ results, fnFacts, waitFor, peer, key, sleep, fnv, err, caught, attrs }) => {
+  const { out, run } = results();
 
   const EVENTS = ['readystatechange', 'loadstart', 'progress', 'load', 'loadend', 'abort', 'error', 'timeout'];
   /**
@@ -380,4 +335,4 @@
   });
 
   return out;
-})()
+}

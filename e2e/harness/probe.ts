@@ -1,0 +1,10 @@
+// Loading a page probe (e2e/probes/*.js): an async function of the shared kit (probes/kit.js),
+// evaluated in the page as source text, exactly as written.
+import { readFileSync } from 'node:fs';
+
+const KIT = readFileSync('e2e/probes/kit.js', 'utf8');
+
+/** The expression that runs the probe in `file` in a page. */
+export function probeSource(file: string): string {
+  return `(${readFileSync(file, 'utf8')})(${KIT})`;
+}
