@@ -1,6 +1,8 @@
 // Each seed scenario (DESIGN.md) in a real browser with the extension: what the page's
 // EventSource gets must show up in the SSE panel, with the right type, id, data and attempts.
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../demo/server';
@@ -220,5 +222,21 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     // The XHR one runs in the iframe, and says so.
     expect(await textOf(panel, '[data-testid="stream-detail"]')).toMatch(/Frame\s+iframe http:\/\/127\.0\.0\.1:\d+\/5-polyfill-xhr\//);
     await screenshot(panel, '5-polyfill');
+  });
+
+  it('says why a connection failed: the server refused it', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const page = await launched.browser.newPage();
+    opened.push(page);
+    await page.goto(`${demo.url}blank/`);
+    await page.evaluate((p: number) => void new EventSource(`http://127.0.0.1:${p}/stream`), port);
+    const panel = await openPanel(launched, page);
+    await waitForStreams(panel, (s) => s.length === 1);
+    await click(panel, '[data-testid="stream"]');
+    await panel.waitForFunction(() => /REFUSED/.test(document.querySelector('[data-testid="attempt"]')?.textContent ?? ''), { polling: 100 });
+    expect(await textOf(panel, '[data-testid="attempt"]')).toMatch(/^#1: (net::ERR_CONNECTION_REFUSED|NS_ERROR_CONNECTION_REFUSED), never opened, error at /);
   });
 });

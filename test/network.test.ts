@@ -116,3 +116,28 @@ describe('failureOf after a good response', () => {
     expect(failureOf({ error: 'net::ERR_CONNECTION_REFUSED' } as NetworkAttempt)).toBe('net::ERR_CONNECTION_REFUSED');
   });
 });
+
+describe('a request that failed before any response', () => {
+  it('is reported unconfirmed, and given only to an EventSource of its URL', () => {
+    const log = new TabLog(5);
+    const observer = new NetworkObserver((a) => log.applyNetwork(a));
+    // A refused connection: no request headers were ever sent.
+    const base = { requestId: 'r', tabId: 5, frameId: 0, url: URL_ES, method: 'GET', timeStamp: 1000 };
+    observer.beforeRequest({ ...base, type: 'other' } as unknown as WebRequest.OnBeforeRequestDetailsType);
+    observer.errorOccurred({ ...base, timeStamp: 1005, error: 'net::ERR_CONNECTION_REFUSED' } as unknown as WebRequest.OnErrorOccurredDetailsType);
+    log.apply(top, [
+      { k: 'response', sid: 2, t: 990, kind: 'fetch', url: URL_ES, status: 200, statusText: 'OK', headers: [], headersAt: 999, stack: '' },
+      { k: 'create', sid: 1, t: 990, url: URL_ES, withCredentials: false, stack: '' },
+      { k: 'error', sid: 1, t: 1006, readyState: 0 },
+    ]);
+    const streams = log.snapshot().streams;
+    expect(streams.find((s) => s.kind === 'fetch')!.attempts[0]!.failure).toBeUndefined();
+    expect(streams.find((s) => s.kind === 'eventsource')!.attempts[0]).toMatchObject({ failure: 'net::ERR_CONNECTION_REFUSED', startedAt: 990 });
+  });
+
+  it('a non-SSE request that simply completes is not reported', () => {
+    const seen: NetworkAttempt[] = [];
+    request(new NetworkObserver((a) => seen.push(a)), 'json', { accept: 'application/json', contentType: 'application/json' });
+    expect(seen).toEqual([]);
+  });
+});

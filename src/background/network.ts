@@ -26,6 +26,11 @@ export interface NetworkAttempt {
   /** The browser's error (net::ERR_CONNECTION_REFUSED, NS_BINDING_ABORTED, …). */
   error?: string;
   redirects: string[];
+  /**
+   * It failed before anything showed it was for an event stream (a refused connection sends
+   * no headers): it belongs to an EventSource of the same URL, if there is one.
+   */
+  unconfirmed?: true;
 }
 
 const EVENT_STREAM = /^\s*text\/event-stream\s*(;|$)/i;
@@ -110,10 +115,10 @@ export class NetworkObserver {
     const a = this.open.get(requestId);
     if (!a) return;
     this.open.delete(requestId);
-    if (!a.sse) return;
+    if (!a.sse && !(error && a.status === undefined)) return;
     a.endedAt = at;
     if (error) a.error = error;
-    this.report(strip(a));
+    this.report({ ...strip(a), ...(a.sse ? {} : { unconfirmed: true as const }) });
   }
 }
 

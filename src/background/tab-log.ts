@@ -88,7 +88,9 @@ export class TabLog {
       if (s.frame.id !== a.frameId) continue;
       const matched = this.networkCount.get(s.id) ?? 0;
       const fits =
-        s.kind === 'eventsource' ? s.url === requested && matched < s.attempts.length : (s.url === a.url || s.url === requested) && matched === 0;
+        s.kind === 'eventsource'
+          ? s.url === requested && matched < s.attempts.length
+          : !a.unconfirmed && (s.url === a.url || s.url === requested) && matched === 0;
       if (!fits) continue;
       this.networkCount.set(s.id, matched + 1);
       this.networkMatch.set(a.requestId, { streamId: s.id, n: matched + 1 });
