@@ -134,12 +134,15 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
 
   it('shows all streams of a page, or only the selected one', async () => {
     const { panel } = await open('all/?interval=100&retry=300');
-    const streams = await waitForStreams(panel, (s) => s.length === 4 && s.every((x) => x.events >= 2));
-    expect(streams.map((s) => new URL(s.url).pathname)).toEqual([
+    const streams = await waitForStreams(panel, (s) => s.length === 6 && s.every((x) => x.events >= 2));
+    // Four EventSources, the polyfill's fetch stream and the LLM POST.
+    expect(streams.map((s) => new URL(s.url).pathname).sort()).toEqual([
       '/1-oneshot/stream',
       '/2-counter/stream',
       '/3-custom-event/stream',
+      '/3-custom-event/stream',
       '/4-retry-close/stream',
+      '/5-llm/stream',
     ]);
     // The latest rows, from all streams (the first, connecttime, may have scrolled out of view).
     const types = (rows: { type: string }[]) => new Set(rows.map((r) => r.type));

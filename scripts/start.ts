@@ -72,10 +72,9 @@ async function startDemo(port: number): Promise<DemoServer> {
 async function screenshot(page: Page, file: string): Promise<void> {
   const panel = await openPanel(launched, page);
   await new Promise((r) => setTimeout(r, 7000));
-  // Show an event's detail: the JSON of an onTimeChanged event.
-  await panel.$$eval('[data-testid="event-row"]', (rows) => {
-    const row = rows.reverse().find((r) => r.textContent?.includes('xutao'));
-    (row as HTMLElement | undefined)?.click();
+  // Show the one-shot stream's reconnect loop, attempt by attempt.
+  await panel.$$eval('[data-testid="stream"]', (rows) => {
+    (rows.find((r) => r.textContent?.includes('/1-oneshot/')) as HTMLElement | undefined)?.click();
   });
   await new Promise((r) => setTimeout(r, 300));
   mkdirSync(dirname(file), { recursive: true });
