@@ -6,11 +6,13 @@ type Handler = (req: IncomingMessage, res: ServerResponse, query: URLSearchParam
 
 const SSE_HEADERS = { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' };
 
-function every(req: IncomingMessage, ms: number, fn: () => boolean | void): void {
+/** Calls `fn` every `ms` until it returns false or the response is closed. */
+function every(res: ServerResponse, ms: number, fn: () => boolean | void): void {
   const timer = setInterval(() => {
     if (fn() === false) clearInterval(timer);
   }, ms);
-  req.socket.on('close', () => clearInterval(timer));
+  // The response, not the socket: a kept-alive socket serves many responses.
+  res.on('close', () => clearInterval(timer));
 }
 
 const intervalOf = (q: URLSearchParams) => Number(q.get('interval') ?? 1000);
@@ -34,7 +36,7 @@ export const streams: Record<string, Handler> = {
   },
 
   // Seed 000, improved: `id: N` and data each second, 99 events, then the end.
-  '/2-counter/stream': (req, res, q) => {
+  '/2-counter/stream': (_req, res, q) => {
     res.writeHead(200, SSE_HEADERS);
     if (q.has('retry')) res.write(`retry: ${Number(q.get('retry'))}\n`);
     const time = new Date().toUTCString();
@@ -44,17 +46,17 @@ export const streams: Record<string, Handler> = {
       res.write(`id: ${i}\ndata: ${time};\n\n`);
     };
     send();
-    every(req, intervalOf(q), () => {
+    every(res, intervalOf(q), () => {
       send();
       return !res.writableEnded;
     });
   },
 
   // Seed 003: each second a default `message` event, a comment, and a custom `myEvent`.
-  '/3-custom-event/stream': (req, res, q) => {
+  '/3-custom-event/stream': (_req, res, q) => {
     res.writeHead(200, SSE_HEADERS);
     let n = 0;
-    every(req, intervalOf(q), () => {
+    every(res, intervalOf(q), () => {
       n++;
       res.write(`data:${new Date().toLocaleTimeString('en-GB')} #${n}\n\n: '这是注释！'\nevent: myEvent\ndata:${new Date().toLocaleString('en-GB')} #${n}\n\n`);
     });
@@ -62,12 +64,12 @@ export const streams: Record<string, Handler> = {
 
   // Seed 004: `retry: 10000`, a `connecttime` event, then each second a comment and an
   // `onTimeChanged` event with JSON data. The page closes it with a button.
-  '/4-retry-close/stream': (req, res, q) => {
+  '/4-retry-close/stream': (_req, res, q) => {
     res.writeHead(200, { ...SSE_HEADERS, 'Access-Control-Allow-Origin': '*' });
     res.write(`retry: ${Number(q.get('retry') ?? 10000)}\n`);
     res.write('event: connecttime\n');
     res.write(`data: ${new Date().toString()}\n\n`);
-    every(req, intervalOf(q), () => {
+    every(res, intervalOf(q), () => {
       res.write('event:onTimeChanged\n');
       res.write(':This is a Comment\n');
       res.write(`data: ${JSON.stringify({ foo: Date.now(), name: 'xutao' })}\n\n`);
@@ -86,7 +88,7 @@ export const streams: Record<string, Handler> = {
       res.writeHead(200, SSE_HEADERS);
       res.write(': keep-alive\n\n');
       let i = 0;
-      every(req, intervalOf(q), () => {
+      every(res, intervalOf(q), () => {
         if (i < tokens.length) {
           const chunk = { id: 'chatcmpl-demo', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: tokens[i++] } }] };
           res.write(`data: ${JSON.stringify(chunk)}\n\n`);

@@ -4,17 +4,18 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Frame, Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../demo/server';
 import { launch, type BrowserName, type Launched } from '../scripts/launch';
 import { openPanel } from '../scripts/open-panel';
-import { click, readEventRows, readStreams, textOf, waitForStreams } from './harness/panel';
+import { click, readEventRows, readStreams, textOf, waitForStreams, waitForTexts } from './harness/panel';
 
 const ARTIFACTS = 'e2e/artifacts';
 
 describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (name) => {
   let demo: DemoServer;
   let launched: Launched;
+  /** Pages a test opened: closed after it, so their streams don't hold the browser's few connections per host. */
   const opened: Page[] = [];
 
   beforeAll(async () => {
@@ -26,6 +27,9 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     await launched?.close();
     await demo?.close();
   });
+  afterEach(async () => {
+    for (const page of opened.splice(0)) await page.close().catch(() => undefined);
+  });
 
   /** Opens a scenario page, then the panel inspecting it (so the panel comes after the page's first events). */
   async function open(path: string): Promise<{ page: Page; panel: Frame }> {
@@ -33,6 +37,8 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     opened.push(page);
     await page.goto(demo.url + path);
     const panel = await openPanel(launched, page);
+    // Firefox: the panel is a tab of its own. (Chromium's DevTools closes with its page.)
+    if (panel.page() !== page && !panel.page().url().startsWith('devtools://')) opened.push(panel.page());
     return { page, panel };
   }
 
@@ -51,9 +57,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
       expect(row.data).toMatch(/^The server time is: /);
     }
     await click(panel, '[data-testid="stream"]');
-    await panel.waitForSelector('[data-testid="stream-detail"]');
-    const attempts = await panel.$$eval('[data-testid="attempt"]', (els) => els.map((e) => e.textContent ?? ''));
-    expect(attempts.length).toBeGreaterThanOrEqual(3);
+    const attempts = await waitForTexts(panel, '[data-testid="attempt"]', (t) => t.length >= 3 && t.slice(0, 2).every((a) => a.includes('HTTP 200')));
     // The page hook sees open/error; the network adds the HTTP facts of each attempt.
     expect(attempts[0]).toMatch(/^#1: HTTP 200 OK text\/event-stream, opened \S+, headers after \d+ ms, error at /);
     expect(attempts[1]).toMatch(/^#2: HTTP 200 OK text\/event-stream, started \d+ ms after #1 ended, opened \S+, headers after \d+ ms, error at /);
@@ -167,8 +171,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     const [stream] = await waitForStreams(panel, (s) => s[0]?.state === 'closed');
     expect(stream!.attempts).toBe(3);
     await click(panel, '[data-testid="stream"]');
-    await panel.waitForSelector('[data-testid="attempt"]');
-    const attempts = await panel.$$eval('[data-testid="attempt"]', (els) => els.map((e) => e.textContent ?? ''));
+    const attempts = await waitForTexts(panel, '[data-testid="attempt"]', (t) => t.length === 3 && t[2]!.includes('HTTP 500'));
     expect(attempts[2]).toMatch(
       /^#3: HTTP 500 Internal Server Error text\/html: not an event stream, started \d+ ms after #2 ended, never opened, .*error at /,
     );
@@ -180,8 +183,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     const { panel } = await open('2-counter/?interval=2&retry=100');
     await waitForStreams(panel, (s) => (s[0]?.attempts ?? 0) >= 2);
     await click(panel, '[data-testid="stream"]');
-    await panel.waitForFunction(() => document.querySelectorAll('[data-testid="attempt"]').length >= 2, { polling: 100 });
-    const attempts = await panel.$$eval('[data-testid="attempt"]', (els) => els.map((e) => e.textContent ?? ''));
+    const attempts = await waitForTexts(panel, '[data-testid="attempt"]', (t) => (t[1] ?? '').includes('Last-Event-ID'));
     expect(attempts[0]).not.toContain('Last-Event-ID');
     expect(attempts[1]).toMatch(/^#2: HTTP 200 OK text\/event-stream, started \d+ ms after #1 ended, sent Last-Event-ID "99", opened /);
   });
@@ -199,7 +201,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     expect(rows.at(-1)).toEqual({ type: 'message', id: '', data: '[DONE]' });
     const tokens = rows.slice(1, -1).map((r) => (JSON.parse(r.data) as { choices: { delta: { content: string } }[] }).choices[0]!.delta.content);
     expect(tokens.join('')).toBe('You asked: "What is SSE?". Server-Sent Events stream text one token at a time, like this.');
-    const [attempt] = await panel.$$eval('[data-testid="attempt"]', (els) => els.map((e) => e.textContent ?? ''));
+    const [attempt] = await waitForTexts(panel, '[data-testid="attempt"]', (t) => /POST/.test(t[0] ?? '') && /body ended/.test(t[0] ?? ''));
     expect(attempt).toMatch(/^#1: HTTP 200 OK text\/event-stream, POST \(25 B body\), opened \S+, headers after \d+ ms, body ended at /);
     expect(await textOf(panel, '[data-testid="source-note"]')).toMatch(/^Parsed from the response body/);
     await click(panel, '[data-testid="event-row"]', 'chat.completion.chunk');
@@ -237,6 +239,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     await page.goto(`${demo.url}blank/`);
     await page.evaluate((p: number) => void new EventSource(`http://127.0.0.1:${p}/stream`), port);
     const panel = await openPanel(launched, page);
+    if (name === 'firefox') opened.push(panel.page());
     await waitForStreams(panel, (s) => s.length === 1);
     await click(panel, '[data-testid="stream"]');
     await panel.waitForFunction(() => /REFUSED/.test(document.querySelector('[data-testid="attempt"]')?.textContent ?? ''), { polling: 100 });

@@ -73,3 +73,18 @@ export async function textOf(panel: Frame, selector: string): Promise<string> {
   const el = await panel.waitForSelector(selector, { timeout: 20_000 });
   return el!.evaluate((e) => (e as HTMLElement).innerText);
 }
+
+/**
+ * Waits until the texts of the elements at `selector` satisfy `predicate`, and returns them:
+ * what the network reports can come a moment after the page's records.
+ */
+export async function waitForTexts(panel: Frame, selector: string, predicate: (texts: string[]) => boolean, timeout = 20_000): Promise<string[]> {
+  let last: string[] = [];
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    last = await panel.$$eval(selector, (els) => els.map((e) => e.textContent ?? ''));
+    if (predicate(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${selector} never matched; last seen: ${JSON.stringify(last)}`);
+}
