@@ -3,12 +3,11 @@
 // classes of DevTools' front end), kept here in one place.
 // Firefox: the panel page opened as a tab for the page's tab (the DOM of Firefox's DevTools
 // panels is not reachable from outside).
-import type { Browser, Frame, Page } from 'puppeteer-core';
+import type { Browser, Frame, Page, Target } from 'puppeteer-core';
 import { CHROME_EXTENSION_ID, type Launched } from './launch';
 
 export const PANEL_PATH = '/src/devtools/panel/panel.html';
 const TIMEOUT_MS = 20_000;
-const POLL = { polling: 100, timeout: TIMEOUT_MS } as const;
 
 /** Opens the SSE panel inspecting `page` and returns the frame the panel runs in. */
 export async function openPanel(launched: Launched, page: Page): Promise<Frame> {
@@ -22,17 +21,22 @@ export async function openPanel(launched: Launched, page: Page): Promise<Frame> 
  * DevTools window inspecting `page`, and returns the frame the panel runs in.
  */
 async function showDevToolsPanel(browser: Browser, page: Page, headless: boolean): Promise<Frame> {
-  const devtools = await poll(() => findDevTools(browser, page.url()));
+  const devtools = await poll(() => findDevTools(browser, page.url()), `DevTools for ${page.url()}`);
   // Headless (tests, screenshots): undocked and sized, DevTools takes the whole window instead
   // of leaving room for a page nobody sees. With a window, DevTools stays where the user has it.
   if (headless) await devtools.setViewport({ width: 1100, height: 640 });
   // Source text, not functions: a test runner would rewrite import() inside a function.
-  await devtools.evaluate(`(async () => {
-    const UI = await import('devtools://devtools/bundled/ui/legacy/legacy.js');
-    if (${headless}) UI.DockController.DockController.instance().setDockSide('undocked');
-    await UI.InspectorView.InspectorView.instance().showPanel('chrome-extension://${CHROME_EXTENSION_ID}SSE');
-  })()`);
-  const frame = await poll(async () => devtools.frames().find((f) => f.url().includes(PANEL_PATH)));
+  // Repeated until the panel is there: our extension may not have added it yet.
+  const frame = await poll(async () => {
+    await devtools
+      .evaluate(`(async () => {
+        const UI = await import('devtools://devtools/bundled/ui/legacy/legacy.js');
+        if (${headless}) UI.DockController.DockController.instance().setDockSide('undocked');
+        await UI.InspectorView.InspectorView.instance().showPanel('chrome-extension://${CHROME_EXTENSION_ID}SSE');
+      })()`)
+      .catch(() => undefined);
+    return devtools.frames().find((f) => f.url().includes(PANEL_PATH));
+  }, 'the SSE panel in DevTools');
   await frame.waitForSelector('[data-testid="summary"]', { timeout: TIMEOUT_MS });
   return frame;
 }
@@ -44,10 +48,16 @@ async function openPanelTab(launched: Launched, tabId: number): Promise<Frame> {
   return page.mainFrame();
 }
 
-/** Firefox may never settle a navigation to a moz-extension:// page: start it and poll. */
+/**
+ * Firefox may never settle a navigation to a moz-extension:// page: start it and poll, from
+ * here (a wait inside the page fails when the navigation replaces it).
+ */
 export async function gotoExtensionPage(page: Page, url: string): Promise<void> {
   void page.goto(url).catch(() => undefined);
-  await page.waitForFunction((u: string) => location.href === u && document.readyState !== 'loading', POLL, url);
+  await poll(
+    async () => ((await page.evaluate((u: string) => location.href === u && document.readyState !== 'loading', url).catch(() => false)) ? true : undefined),
+    url,
+  );
 }
 
 /** The browser's tab id of `page`, asked of an extension page. */
@@ -67,10 +77,14 @@ export async function tabIdOf(launched: Launched, page: Page): Promise<number> {
   }
 }
 
+/** One page per DevTools target: attaching anew on every poll is slow. */
+const devtoolsPages = new WeakMap<Target, Promise<Page>>();
+
 /** The DevTools window whose inspected page is at `url`. */
 async function findDevTools(browser: Browser, url: string): Promise<Page | undefined> {
   for (const target of browser.targets().filter((t) => t.url().startsWith('devtools://'))) {
-    const devtools = await target.asPage();
+    if (!devtoolsPages.has(target)) devtoolsPages.set(target, target.asPage());
+    const devtools = await devtoolsPages.get(target)!;
     const inspected = await devtools
       .evaluate(`(async () => {
         const SDK = await import('devtools://devtools/bundled/core/sdk/sdk.js');
@@ -82,12 +96,12 @@ async function findDevTools(browser: Browser, url: string): Promise<Page | undef
   return undefined;
 }
 
-async function poll<T>(probe: () => Promise<T | undefined>, timeout = TIMEOUT_MS): Promise<T> {
+async function poll<T>(probe: () => Promise<T | undefined>, what: string, timeout = TIMEOUT_MS): Promise<T> {
   const end = Date.now() + timeout;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms`);
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
