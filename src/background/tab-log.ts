@@ -23,7 +23,7 @@ export interface RecordOrigin {
 
 export class TabLog {
   private readonly streams = new Map<string, Stream>();
-  /** Events in seq order; the oldest `head` entries are already dropped (compacted lazily). */
+  /** Records in seq order; the oldest `head` entries are already dropped (compacted lazily). */
   private events: EventRecord[] = [];
   private head = 0;
   private bytes = 0;

@@ -1,6 +1,6 @@
 // What every hook of the page shares: stream numbers, clocks, the page's stack, and the
 // batching of records to the bridge (one message per task over the private channel).
-import { PROTOCOL_VERSION, type PageRecord } from '../shared/protocol';
+import { PROTOCOL_VERSION, type PageBatch, type PageRecord } from '../shared/protocol';
 import { offerPort } from './channel';
 import { apply, indexOf, split } from './native';
 
@@ -30,9 +30,9 @@ let flushScheduled = false;
 
 function flush(): void {
   if (pending.length === 0) return;
-  const records = pending;
+  const batch: PageBatch = { v: PROTOCOL_VERSION, records: pending };
   pending = [];
-  apply(postMessage, bridge, [{ v: PROTOCOL_VERSION, records }]);
+  apply(postMessage, bridge, [batch]);
 }
 tick.port1.onmessage = () => {
   flushScheduled = false;

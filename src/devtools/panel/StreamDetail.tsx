@@ -91,7 +91,7 @@ const END_TEXT = { error: 'error', closed: 'closed by the page', done: 'body end
  * "#7: HTTP 500 Internal Server Error text/html: not an event stream, started 3.0 s after #6
  * ended, never opened, error at 14:03:07.412"
  */
-export function describeAttempt(a: Attempt, previous: Attempt | undefined): string {
+function describeAttempt(a: Attempt, previous: Attempt | undefined): string {
   const parts: string[] = [];
   if (a.status !== undefined) {
     const response = `HTTP ${a.status}${a.statusText ? ` ${a.statusText}` : ''}${a.contentType ? ` ${a.contentType}` : ''}`;
