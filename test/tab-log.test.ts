@@ -635,3 +635,19 @@ describe('TabLog: fetch and XHR body streams', () => {
 function utf8(s: string): number {
   return new TextEncoder().encode(s).length;
 }
+
+describe('TabLog.applyBatch', () => {
+  it('applies each numbered batch of a document once, also when it is resent', () => {
+    const log = new TabLog(1, BIG);
+    expect(log.applyBatch(top, 1, [create(1, 1)], 0)).toBe(true);
+    expect(log.applyBatch(top, 2, [event(1, 2, 'a')], 0)).toBe(true);
+    // The ack of batch 2 was lost: the bridge resends it on a new port.
+    expect(log.applyBatch(top, 2, [event(1, 2, 'a')], 0)).toBe(false);
+    expect(log.applyBatch(top, 3, [event(1, 3, 'b')], 0)).toBe(true);
+    // Another document numbers its own batches.
+    expect(log.applyBatch(child, 1, [create(1, 4)], 0)).toBe(true);
+    expect(log.snapshot().events.map((e) => e.data)).toEqual(['a', 'b']);
+    // Still known after a navigation.
+    expect(log.nextPage(0).applyBatch(top, 3, [event(1, 3, 'b')], 0)).toBe(false);
+  });
+});

@@ -50,16 +50,11 @@ export class Hub {
     const tabId = port.sender?.tab?.id;
     const frameId = port.sender?.frameId ?? 0;
     if (tabId === undefined) return port.disconnect();
-    let lastSeq = 0;
     port.onMessage.addListener((msg: unknown) => {
       const batch = msg as BridgeBatch;
       if (batch?.kind !== 'batch' || batch.v !== PROTOCOL_VERSION) return;
-      // A resent batch (after a reconnect) that this worker already applied.
-      if (batch.seq > lastSeq) {
-        lastSeq = batch.seq;
-        this.logOf(tabId).apply({ doc: batch.doc, frameId }, batch.records, batch.invalid);
-        this.schedulePush(tabId);
-      }
+      // The log skips a batch it already applied (resent on a new port when an ack was lost).
+      if (this.logOf(tabId).applyBatch({ doc: batch.doc, frameId }, batch.seq, batch.records, batch.invalid)) this.schedulePush(tabId);
       const ack: BridgeAck = { kind: 'ack', seq: batch.seq };
       port.postMessage(ack);
     });

@@ -40,6 +40,8 @@ export class TabLog {
   private readonly networkMatch = new Map<string, { streamId: string; n: number }>();
   /** How many network attempts each stream has been matched with. */
   private readonly networkCount = new Map<string, number>();
+  /** The last batch applied from each document (its bridge numbers them). */
+  private readonly lastSeq = new Map<string, number>();
 
   /** What changed since the last takeDelta(). */
   private changedStreams = new Set<string>();
@@ -49,6 +51,17 @@ export class TabLog {
     readonly tabId: number,
     private readonly limits: LogLimits = DEFAULT_LIMITS,
   ) {}
+
+  /**
+   * Applies a document's numbered batch once: a bridge resends what was not acknowledged, on
+   * a new port, and some of that may have been applied already. Returns whether it was new.
+   */
+  applyBatch(origin: RecordOrigin, seq: number, records: readonly PageRecord[], invalid: number): boolean {
+    if (seq <= (this.lastSeq.get(origin.doc.id) ?? 0)) return false;
+    this.lastSeq.set(origin.doc.id, seq);
+    this.apply(origin, records, invalid);
+    return true;
+  }
 
   /** Applies a validated batch from one document; records that fit no stream are counted invalid. */
   apply(origin: RecordOrigin, records: readonly PageRecord[], invalid = 0): void {
@@ -146,6 +159,7 @@ export class TabLog {
     }
     for (const [requestId, match] of this.networkMatch) if (next.streams.has(match.streamId)) next.networkMatch.set(requestId, match);
     next.pendingNetwork = this.pendingNetwork.filter((a) => a.startedAt >= at - CLOCK_SLACK_MS);
+    for (const [doc, seq] of this.lastSeq) next.lastSeq.set(doc, seq);
     return next;
   }
 
