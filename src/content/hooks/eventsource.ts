@@ -3,11 +3,10 @@
 // page can add any, and one for each other type the page starts listening to.
 import { replaceFunction } from '../disguise';
 import { emit, newSid, now, pageStack, timeOrigin } from '../emitter';
-import { SafeWeakMap, apply, construct, createObject } from '../native';
+import { SafeWeakMap, apply, construct, createObject, getter } from '../native';
 
 const NativeEventSource = window.EventSource;
 const esProto = NativeEventSource.prototype;
-const getter = (proto: object, key: string) => Object.getOwnPropertyDescriptor(proto, key)!.get!;
 const readyStateOf = getter(esProto, 'readyState') as (this: EventSource) => number;
 const urlOf = getter(esProto, 'url') as (this: EventSource) => string;
 const withCredentialsOf = getter(esProto, 'withCredentials') as (this: EventSource) => boolean;

@@ -3,7 +3,7 @@
 // own added at send(). Only send() is replaced (a disguised proxy); the page's XHR is its own.
 import { replaceFunction } from '../disguise';
 import { emit, newSid, now, pageStack, stackMark } from '../emitter';
-import { SafeWeakMap, apply, getter, slice } from '../native';
+import { SafeWeakMap, apply, getter, indexOf, slice, split } from '../native';
 import { isEventStream } from '../sse-mime';
 
 const xhrProto = XMLHttpRequest.prototype;
@@ -16,7 +16,6 @@ const responseTextOf = getter(xhrProto, 'responseText') as (this: XMLHttpRequest
 const getResponseHeader = xhrProto.getResponseHeader;
 const getAllResponseHeaders = xhrProto.getAllResponseHeaders;
 const addListener = EventTarget.prototype.addEventListener;
-const { split, indexOf } = String.prototype;
 
 /** One send() of an XHR: undecided until its headers arrive, then a stream or nothing. */
 interface Exchange {
