@@ -30,7 +30,8 @@ export function manifest(browser: Browser): ManifestV3Export {
       { ...content, js: ['src/content/bridge.ts'] },
     ],
     // webRequest: the HTTP facts of every SSE request (status, headers, failures), for all sites.
-    permissions: ['webNavigation', 'webRequest'],
+    // storage: the settings, and the session mark that tells a restarted worker from a new browser.
+    permissions: ['webNavigation', 'webRequest', 'storage'],
     host_permissions: ['<all_urls>'],
     ...(browser === 'chrome'
       ? { key: CHROME_KEY }

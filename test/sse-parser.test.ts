@@ -616,3 +616,50 @@ describe('random streams against the spec-literal oracle', () => {
     }
   });
 });
+
+describe('save() and a parser made from its state', () => {
+  const pieces = ['data', 'data: ', 'event: ', 'id: ', 'retry: ', 'foo:', ': ', 'x', 'abc', '12', 'é', '😀', '\0', '\uFEFF', '\n', '\r', '\r\n', '\n\n', '\r\n\r\n'];
+  /** Feeds the chunks to one parser, or to a new parser (from the last one's saved state) per chunk. */
+  function feed(chunks: string[], restoreEachTime: boolean): Result {
+    const records: SseRecord[] = [];
+    let parser = new SseParser((r) => records.push(r));
+    for (const c of chunks) {
+      if (restoreEachTime) parser = new SseParser((r) => records.push(r), JSON.parse(JSON.stringify(parser.save())));
+      parser.feed(c);
+    }
+    return { records, ...parser.end() };
+  }
+
+  it('goes on exactly as the saved parser would, at any chunk boundary (200 random streams)', () => {
+    const rnd = prng(424242);
+    for (let n = 0; n < 200; n++) {
+      let text = '';
+      const len = 1 + Math.floor(rnd() * 60);
+      for (let i = 0; i < len; i++) text += pieces[Math.floor(rnd() * pieces.length)]!;
+      const chunks: string[] = [];
+      for (let at = 0; at < text.length; ) {
+        const size = 1 + Math.floor(rnd() * 8);
+        chunks.push(text.slice(at, at + size));
+        at += size;
+      }
+      expect(feed(chunks, true), `stream ${n} ${JSON.stringify(text)}`).toEqual(feed(chunks, false));
+    }
+  });
+
+  it('keeps a line split over several chunks, and the last event id', () => {
+    const records: SseRecord[] = [];
+    const first = new SseParser((r) => records.push(r), { lastEventId: '7' });
+    first.feed('data: a');
+    first.feed('b');
+    first.feed('c\r');
+    const state = first.save();
+    expect(state).toMatchObject({ carry: '', skipLF: true, data: 'abc', dataLines: 1, id: '7' });
+    const second = new SseParser((r) => records.push(r), state);
+    second.feed('\n\r\n');
+    expect(records).toEqual([ev('abc', 'data: abc\r\n\r\n', 'message', '7')]);
+    const third = new SseParser((r) => records.push(r), second.save());
+    third.feed('data: long');
+    third.feed(' line');
+    expect(third.save().carry).toBe('data: long line');
+  });
+});

@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PanelStore } from '../src/devtools/panel/store';
-import type { EventRecord, Stream } from '../src/shared/model';
+import type { EventRecord, PageInfo, Stream } from '../src/shared/model';
 import type { Counters, LogDelta, LogSnapshot } from '../src/shared/protocol';
 
 function stream(id: string, extra: Partial<Stream> = {}): Stream {
   return {
     id,
+    page: 1,
     kind: 'eventsource',
     url: `http://127.0.0.1:8080/sse/${id}`,
     withCredentials: false,
@@ -40,13 +41,15 @@ function ev(seq: number, streamId = 'a'): EventRecord {
   };
 }
 
-const counters = (droppedEvents = 0, invalidRecords = 0): Counters => ({ droppedEvents, invalidRecords });
+const counters = (droppedEvents = 0, invalidRecords = 0): Counters => ({ droppedEvents, invalidRecords, unsavedWrites: 0 });
+const PAGES: PageInfo[] = [{ n: 1, url: 'http://127.0.0.1:8080/page', startedAt: 0 }];
 
-const snapshot = (streams: Stream[], events: EventRecord[], c = counters()): LogSnapshot => ({
-  kind: 'snapshot', tabId: 1, streams, events, counters: c,
+// In these logs seqs start at 1, so after dropping D records the first kept is D + 1.
+const snapshot = (streams: Stream[], events: EventRecord[], c = counters(), firstSeq = c.droppedEvents + 1): LogSnapshot => ({
+  kind: 'snapshot', tabId: 1, streams, events, firstSeq, pages: PAGES, counters: c,
 });
-const delta = (streams: Stream[], events: EventRecord[], c = counters()): LogDelta => ({
-  kind: 'delta', tabId: 1, streams, events, counters: c,
+const delta = (streams: Stream[], events: EventRecord[], c = counters(), firstSeq = c.droppedEvents + 1): LogDelta => ({
+  kind: 'delta', tabId: 1, streams, events, firstSeq, pages: PAGES, counters: c,
 });
 
 const seqs = (events: EventRecord[]) => events.map((e) => e.seq);
@@ -116,7 +119,7 @@ describe('PanelStore: delta', () => {
     expect(store.streams.get('a')!.state).toBe('closed');
   });
 
-  it('drops the k oldest events when counters.droppedEvents grew by k', () => {
+  it('drops the events older than the first the background keeps', () => {
     const store = new PanelStore();
     store.apply(snapshot([stream('a')], [ev(1), ev(2), ev(3), ev(4), ev(5)], counters(0)));
     store.apply(delta([], [ev(6), ev(7)], counters(3)));
@@ -125,9 +128,20 @@ describe('PanelStore: delta', () => {
     // Same count again: nothing more is dropped.
     store.apply(delta([], [ev(8)], counters(3)));
     expect(seqs(store.events)).toEqual([4, 5, 6, 7, 8]);
-    // Growth is measured from the previous counters, also those of a snapshot.
     store.apply(delta([], [], counters(5)));
     expect(seqs(store.events)).toEqual([6, 7, 8]);
+  });
+
+  it('drops by seq, not by count: after a navigation seqs go on from the old page', () => {
+    const store = new PanelStore();
+    // The new page's log: 2 records kept from seq 41 on, nothing dropped yet.
+    store.apply(snapshot([stream('a')], [ev(41), ev(42)], counters(0), 41));
+    store.apply(delta([], [ev(43)], counters(0), 41));
+    expect(seqs(store.events)).toEqual([41, 42, 43]);
+    store.selectEvent(41);
+    store.apply(delta([], [ev(44)], counters(2), 43));
+    expect(seqs(store.events)).toEqual([43, 44]);
+    expect(store.selectedEvent).toBeNull();
   });
 
   it('drops relative to the snapshot’s counters', () => {

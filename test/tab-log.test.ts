@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { NetworkAttempt } from '../src/background/network';
 import { TabLog, initiatorOf, type LogLimits, type RecordOrigin } from '../src/background/tab-log';
 import type { EventRecord, Stream } from '../src/shared/model';
-import type { PageRecord } from '../src/shared/protocol';
+import { LIMITS, type PageRecord } from '../src/shared/protocol';
 
 const PAGE = 'http://127.0.0.1:8080/page';
 const CHROME_STACK =
@@ -42,6 +43,7 @@ describe('TabLog: streams and attempts', () => {
     expect(snap.streams).toHaveLength(1);
     expect(snap.streams[0]).toEqual({
       id: 'd1:0',
+      page: 1,
       kind: 'eventsource',
       url: 'http://127.0.0.1:8080/sse/0',
       withCredentials: true,
@@ -58,7 +60,9 @@ describe('TabLog: streams and attempts', () => {
       source: 'page-hook',
     });
     expect(snap.events).toEqual([]);
-    expect(snap.counters).toEqual({ droppedEvents: 0, invalidRecords: 0 });
+    expect(snap.counters).toEqual({ droppedEvents: 0, invalidRecords: 0, unsavedWrites: 0 });
+    // The first page's URL is its top document's.
+    expect(snap.pages).toEqual([{ n: 1, url: PAGE, startedAt: 0 }]);
   });
 
   it('the one-shot-response reconnect loop: each open after an error is a new attempt, events go to the right attempt', () => {
@@ -404,7 +408,7 @@ describe('TabLog: takeDelta and snapshot', () => {
     expect(d1!.tabId).toBe(3);
     expect(d1!.streams.map((s) => s.id).sort()).toEqual(['d1:0', 'd1:1']);
     expect(datas(d1!.events)).toEqual(['a']);
-    expect(d1!.counters).toEqual({ droppedEvents: 0, invalidRecords: 0 });
+    expect(d1!.counters).toEqual({ droppedEvents: 0, invalidRecords: 0, unsavedWrites: 0 });
 
     expect(log.takeDelta()).toBeNull();
 
@@ -548,19 +552,42 @@ describe('TabLog: counter-only changes', () => {
 });
 
 describe('TabLog.nextPage', () => {
-  it("keeps the new page's streams that overtook the navigation, renumbered, and drops the old page's", () => {
+  const old: RecordOrigin = { doc: { id: 'old', url: PAGE, top: true }, frameId: 0 };
+  const fresh: RecordOrigin = { doc: { id: 'new', url: `${PAGE}?2`, top: true }, frameId: 0 };
+
+  it("keeps the new page's streams that overtook the navigation, and drops the old page's", () => {
     const log = new TabLog(1, BIG);
-    const old: RecordOrigin = { doc: { id: 'old', url: PAGE, top: true }, frameId: 0 };
-    const fresh: RecordOrigin = { doc: { id: 'new', url: PAGE, top: true }, frameId: 0 };
     log.apply(old, [create(1, 100), event(1, 150, 'old page')]);
     log.apply(fresh, [create(1, 1000), event(1, 1010, 'new page')]);
-    const next = log.nextPage(990);
+    log.apply(old, [create(2, 980), event(2, 1011, 'old page, late')]);
+    const next = log.nextPage(990, `${PAGE}?2`, false);
+    expect(next).not.toBe(log);
     const snap = next.snapshot();
-    expect(snap.streams.map((s) => s.id)).toEqual(['new:1']);
-    expect(snap.events.map((e) => [e.seq, e.data])).toEqual([[1, 'new page']]);
-    // It goes on from there: the next event is seq 2.
+    expect(snap.streams.map((s) => [s.id, s.page])).toEqual([['new:1', 2]]);
+    // Seqs are never reused in a tab: they go on from the old page's.
+    expect(snap.events.map((e) => [e.seq, e.data])).toEqual([[2, 'new page']]);
+    expect(snap.firstSeq).toBe(2);
+    expect(snap.pages).toEqual([{ n: 2, url: `${PAGE}?2`, startedAt: 990 }]);
     next.apply(fresh, [event(1, 1020, 'later')]);
-    expect(next.snapshot().events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(next.snapshot().events.map((e) => e.seq)).toEqual([2, 4]);
+  });
+
+  it('with preserve, keeps every stream, each marked with its page, and starts the counters afresh only without', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(old, [create(1, 100), event(1, 150, 'old page')], 2);
+    log.apply(fresh, [create(1, 1000)]);
+    log.takeDelta();
+    const same = log.nextPage(990, `${PAGE}?2`, true);
+    expect(same).toBe(log);
+    const delta = log.takeDelta()!;
+    // The streams that overtook the navigation move to the new page; the panel hears of it.
+    expect(delta.streams.map((s) => [s.id, s.page])).toEqual([['new:1', 2]]);
+    expect(delta.pages.map((p) => [p.n, p.url])).toEqual([[1, PAGE], [2, `${PAGE}?2`]]);
+    const snap = log.snapshot();
+    expect(snap.streams.map((s) => [s.id, s.page])).toEqual([['old:1', 1], ['new:1', 2]]);
+    expect(snap.events.map((e) => e.data)).toEqual(['old page']);
+    expect(snap.counters.invalidRecords).toBe(2);
+    expect(log.nextPage(2000, PAGE, false).snapshot().counters.invalidRecords).toBe(0);
   });
 });
 
@@ -648,6 +675,102 @@ describe('TabLog.applyBatch', () => {
     expect(log.applyBatch(child, 1, [create(1, 4)], 0)).toBe(true);
     expect(log.snapshot().events.map((e) => e.data)).toEqual(['a', 'b']);
     // Still known after a navigation.
-    expect(log.nextPage(0).applyBatch(top, 3, [event(1, 3, 'b')], 0)).toBe(false);
+    expect(log.nextPage(0, PAGE, false).applyBatch(top, 3, [event(1, 3, 'b')], 0)).toBe(false);
+  });
+});
+
+describe('TabLog: saved and restored (a background restarted from storage)', () => {
+  const response = (sid: number, t: number): PageRecord => ({
+    k: 'response', sid, t, kind: 'fetch', url: `http://127.0.0.1:8080/llm/${sid}`, status: 200, statusText: 'OK',
+    headers: [['content-type', 'text/event-stream']], headersAt: t + 1, stack: FIREFOX_STACK,
+  });
+  const chunk = (sid: number, t: number, text: string): PageRecord => ({ k: 'chunk', sid, t, text });
+  const network = (requestId: string, url: string, extra: Partial<NetworkAttempt> = {}): NetworkAttempt => ({
+    requestId, tabId: 1, frameId: 0, url, method: 'GET', startedAt: 1, redirects: [], status: 200, statusLine: 'HTTP/1.1 200 OK', ...extra,
+  });
+
+  /** What a store keeps of a log: its meta, its streams and its records, through JSON like IndexedDB's clone. */
+  function restart(log: TabLog, limits = BIG): TabLog {
+    const { streams, events } = log.snapshot();
+    const copy = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+    return TabLog.restore(copy(log.saveMeta()), copy(streams), copy(events).reverse(), limits);
+  }
+
+  it('goes on exactly as the log that was saved: mid-block bodies, reconnects, pending network, dedupe, drops', () => {
+    const limits: LogLimits = { maxEvents: 6, maxBytes: 1_000_000 };
+    const inputs: ((log: TabLog) => void)[] = [
+      (l) => l.applyBatch(top, 1, [create(1, 10), open(1, 11), event(1, 12, 'one', { id: '1' }), response(2, 13)], 0),
+      (l) => l.applyNetwork(network('r1', 'http://127.0.0.1:8080/sse/1')),
+      (l) => l.applyBatch(top, 2, [chunk(2, 14, ': hi\n\nid: 5\nevent: tok\ndata: he'), error(1, 15)], 1),
+      // A reconnect the network sees before the page does.
+      (l) => l.applyNetwork(network('r2', 'http://127.0.0.1:8080/sse/1', { lastEventId: '1' })),
+      (l) => l.applyBatch(top, 3, [chunk(2, 16, 'llo\r'), open(1, 17), event(1, 18, 'two', { id: '2' })], 0),
+      (l) => l.applyBatch(top, 3, [chunk(2, 16, 'llo\r'), open(1, 17), event(1, 18, 'two', { id: '2' })], 0),
+      (l) => l.applyBatch(top, 4, [chunk(2, 19, '\n\ndata: x\n\n'), ...[3, 4, 5, 6, 7].map((i) => event(1, 19 + i, `e${i}`))], 0),
+      (l) => l.applyBatch(top, 5, [{ k: 'end', sid: 2, t: 30, how: 'done', error: '' }, close(1, 31)], 0),
+    ];
+    for (let cut = 0; cut <= inputs.length; cut++) {
+      const straight = new TabLog(1, limits);
+      let restarted = new TabLog(1, limits);
+      inputs.forEach((input, i) => {
+        if (i === cut) restarted = restart(restarted, limits);
+        input(straight);
+        input(restarted);
+      });
+      const { events, streams, counters, firstSeq, pages } = straight.snapshot();
+      expect(restarted.snapshot(), `restarted before input ${cut}`).toEqual({ kind: 'snapshot', tabId: 1, events, streams, counters, firstSeq, pages });
+      expect(restarted.saveMeta()).toEqual(straight.saveMeta());
+    }
+    // The inputs do reach what they test: drops, a record split over chunks, the resent batch skipped.
+    const log = new TabLog(1, limits);
+    for (const input of inputs) input(log);
+    const snap = log.snapshot();
+    expect(snap.counters).toEqual({ droppedEvents: 4, invalidRecords: 1, unsavedWrites: 0 });
+    expect(streamOf(log, 'd1:1').attempts.map((a) => a.lastEventIdSent)).toEqual([undefined, '1']);
+    expect(datas(snap.events)).toEqual(['x', 'e3', 'e4', 'e5', 'e6', 'e7']);
+    expect(snap.events.map((e) => e.seq)).toEqual([5, 6, 7, 8, 9, 10]);
+  });
+
+  it('restores the records from their seq on, whatever order the store gives them in', () => {
+    const log = new TabLog(1, { maxEvents: 2, maxBytes: 1e9 });
+    log.apply(top, [create(1, 1), event(1, 2, 'a'), event(1, 3, 'b'), event(1, 4, 'c')]);
+    const { streams, events } = log.snapshot();
+    const stale = [{ ...events[0]!, seq: 1, data: 'dropped long ago' }, ...events];
+    const restored = TabLog.restore(log.saveMeta(), streams, stale.reverse(), BIG);
+    expect(datas(restored.snapshot().events)).toEqual(['b', 'c']);
+    expect(restored.firstSeq).toBe(2);
+    // Nothing is pending for panels: they get snapshots.
+    expect(restored.takeDelta()).toBeNull();
+  });
+});
+
+describe('TabLog: bounds set by the user, and huge events', () => {
+  it('setLimits drops the oldest records beyond the new bounds at once, and counts them', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(1, 1), ...[1, 2, 3, 4, 5].map((i) => event(1, i, 'x'.repeat(10)))]);
+    log.takeDelta();
+    log.setLimits({ maxEvents: 3, maxBytes: 1e9 });
+    const delta = log.takeDelta()!;
+    expect(delta.counters.droppedEvents).toBe(2);
+    expect(delta.firstSeq).toBe(3);
+    log.setLimits({ maxEvents: 100, maxBytes: 25 });
+    expect(datas(log.snapshot().events)).toHaveLength(2);
+    expect(log.snapshot().counters.droppedEvents).toBe(3);
+  });
+
+  it('keeps a body event over LIMITS.data cut, with its true size; the stream counts all its bytes', () => {
+    const log = new TabLog(1, BIG);
+    const big = 'é'.repeat(3 * 1024 * 1024);
+    log.apply(top, [
+      { k: 'response', sid: 1, t: 1, kind: 'fetch', url: 'http://127.0.0.1:8080/big', status: 200, statusText: 'OK', headers: [], headersAt: 2, stack: '' },
+      { k: 'chunk', sid: 1, t: 3, text: `data: ${big.slice(0, 1000)}` },
+      { k: 'chunk', sid: 1, t: 4, text: `${big.slice(1000)}\n\n: ${big}\n` },
+    ]);
+    const [e, c] = log.snapshot().events;
+    expect(e).toMatchObject({ kind: 'event', size: 6 * 1024 * 1024, truncated: true });
+    expect(e!.data).toBe(big.slice(0, LIMITS.data));
+    expect(e!.raw!.length).toBe(LIMITS.data);
+    expect(c).toMatchObject({ kind: 'comment', size: 6 * 1024 * 1024, truncated: true });
+    expect(streamOf(log, 'd1:1').bytes).toBe(2 * utf8(big) + utf8('data: \n\n: \n'));
   });
 });

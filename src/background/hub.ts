@@ -1,16 +1,72 @@
-// Routes messages between the bridges (writers) and the panels (readers) of each tab.
+// Routes messages between the bridges (writers) and the panels (readers) of each tab, and keeps
+// the logs in storage. Changes are flushed every PUSH_INTERVAL_MS: written in one transaction,
+// and only once that committed are the bridges' batches acknowledged and the panels told. So a
+// background stopped at any moment restarts with what it acknowledged, and the bridges resend
+// the rest (applied once: TabLog.applyBatch).
 import type { Runtime } from 'webextension-polyfill';
-import { PORT_NAMES, PROTOCOL_VERSION, type BridgeAck, type BridgeBatch, type PanelSubscribe, type ToPanel } from '../shared/protocol';
+import { PORT_NAMES, PROTOCOL_VERSION, type BridgeAck, type BridgeBatch, type FromPanel, type ToPanel } from '../shared/protocol';
+import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
+import { NO_STORE, type LogStore, type TabSave } from './log-store';
 import type { NetworkAttempt } from './network';
-import { TabLog } from './tab-log';
+import { TabLog, limitsOf } from './tab-log';
 
 /** Panels get changes at most this often: a firehose becomes a few messages a second. */
 const PUSH_INTERVAL_MS = 50;
+/** After a failed write, the next one waits this long. */
+const RETRY_INTERVAL_MS = 1000;
+
+interface Ack {
+  port: Runtime.Port;
+  seq: number;
+}
+
+/** One tab's flushed changes: written first, then acknowledged and sent. */
+interface Outgoing {
+  save: TabSave | null;
+  message: ToPanel | null;
+  /** The panels subscribed when the changes were taken (a later one gets them in its snapshot). */
+  recipients: Runtime.Port[];
+  acks: Ack[];
+}
 
 export class Hub {
   private readonly logs = new Map<number, TabLog>();
   private readonly panels = new Map<number, Set<Runtime.Port>>();
-  private readonly pushTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  private settings: Settings = DEFAULT_SETTINGS;
+  /** Inputs that arrived before the stored logs were loaded, in arrival order; null once loaded. */
+  private waiting: (() => void)[] | null = [];
+  /** Tabs with changes not flushed yet, and the batches to acknowledge once they are. */
+  private readonly dirty = new Map<number, Ack[]>();
+  /** Tabs whose next write rewrites their whole log (after a failed write). */
+  private readonly rewrite = new Set<number>();
+  private readonly removedTabs: number[] = [];
+  private staged: Outgoing[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private writing = false;
+  private lastWriteFailed = false;
+  private store: LogStore = NO_STORE;
+
+  /**
+   * Restores the stored logs, keeping those of the tabs that `liveTabs` says still exist,
+   * then handles what arrived meanwhile.
+   */
+  async start(store: LogStore, settings: Settings, liveTabs: (ids: number[]) => Promise<Set<number>>): Promise<void> {
+    this.store = store;
+    this.settings = settings;
+    const stored = await this.store.load().catch((error: unknown) => {
+      console.error('SSE Inspector: the stored capture could not be read', error);
+      return [];
+    });
+    const live = await liveTabs(stored.map((t) => t.meta.tabId));
+    for (const { meta, streams, events } of stored) {
+      if (live.has(meta.tabId)) this.logs.set(meta.tabId, TabLog.restore(meta, streams, events, limitsOf(settings)));
+      else this.removedTabs.push(meta.tabId);
+    }
+    if (this.removedTabs.length > 0) this.schedule();
+    const waiting = this.waiting ?? [];
+    this.waiting = null;
+    for (const input of waiting) input();
+  }
 
   connect(port: Runtime.Port): void {
     if (port.name === PORT_NAMES.bridge) this.connectBridge(port);
@@ -18,31 +74,56 @@ export class Hub {
     else port.disconnect();
   }
 
-  /** A new page committed in the tab at `at`: its capture starts afresh. */
-  resetTab(tabId: number, at: number): void {
-    const old = this.logs.get(tabId);
-    if (!old) return;
-    const log = old.nextPage(at);
-    this.logs.set(tabId, log);
-    log.takeDelta(); // The snapshot below carries it all.
-    for (const panel of this.panels.get(tabId) ?? []) post(panel, log.snapshot());
+  /** A new page committed in the tab at `at`: its capture starts afresh, unless the log is preserved. */
+  resetTab(tabId: number, at: number, url: string): void {
+    this.run(() => {
+      const old = this.logs.get(tabId);
+      if (!old) return;
+      const log = old.nextPage(at, url, this.settings.preserveLog);
+      if (log === old) return this.markDirty(tabId);
+      this.stage(tabId); // what the old page still owes: acknowledgements
+      this.logs.set(tabId, log);
+      this.stage(tabId, true);
+    });
   }
 
   /** What the network saw of an SSE request of a tab. */
   applyNetwork(attempt: NetworkAttempt): void {
-    this.logOf(attempt.tabId).applyNetwork(attempt);
-    this.schedulePush(attempt.tabId);
+    this.run(() => {
+      this.logOf(attempt.tabId).applyNetwork(attempt);
+      this.markDirty(attempt.tabId);
+    });
   }
 
   removeTab(tabId: number): void {
-    this.logs.delete(tabId);
-    clearTimeout(this.pushTimers.get(tabId));
-    this.pushTimers.delete(tabId);
+    this.run(() => {
+      this.logs.delete(tabId);
+      this.dirty.delete(tabId);
+      this.removedTabs.push(tabId);
+      this.schedule();
+    });
+  }
+
+  /** New settings: the bounds apply to every log at once. */
+  setSettings(settings: Settings): void {
+    this.run(() => {
+      this.settings = settings;
+      for (const [tabId, log] of this.logs) {
+        log.setLimits(limitsOf(settings));
+        this.markDirty(tabId);
+      }
+    });
+  }
+
+  /** Runs an input now, or once the stored logs are loaded. */
+  private run(input: () => void): void {
+    if (this.waiting) this.waiting.push(input);
+    else input();
   }
 
   private logOf(tabId: number): TabLog {
     let log = this.logs.get(tabId);
-    if (!log) this.logs.set(tabId, (log = new TabLog(tabId)));
+    if (!log) this.logs.set(tabId, (log = new TabLog(tabId, limitsOf(this.settings))));
     return log;
   }
 
@@ -53,52 +134,114 @@ export class Hub {
     port.onMessage.addListener((msg: unknown) => {
       const batch = msg as BridgeBatch;
       if (batch?.kind !== 'batch' || batch.v !== PROTOCOL_VERSION) return;
-      // The log skips a batch it already applied (resent on a new port when an ack was lost).
-      if (this.logOf(tabId).applyBatch({ doc: batch.doc, frameId }, batch.seq, batch.records, batch.invalid)) this.schedulePush(tabId);
-      const ack: BridgeAck = { kind: 'ack', seq: batch.seq };
-      port.postMessage(ack);
+      this.run(() => {
+        // The log skips a batch it already applied (resent after a restart or a lost ack);
+        // it is acknowledged again all the same.
+        this.logOf(tabId).applyBatch({ doc: batch.doc, frameId }, batch.seq, batch.records, batch.invalid);
+        this.markDirty(tabId, { port, seq: batch.seq });
+      });
     });
   }
 
   private connectPanel(port: Runtime.Port): void {
     let tabId: number | undefined;
     port.onMessage.addListener((msg: unknown) => {
-      const sub = msg as PanelSubscribe;
+      const sub = msg as FromPanel;
+      // A keepalive needs no answer: receiving it is what keeps the service worker running.
       if (sub?.kind !== 'subscribe' || sub.v !== PROTOCOL_VERSION || !Number.isInteger(sub.tabId)) return;
-      tabId = sub.tabId;
-      // Others get what is pending first, so the new panel's snapshot and later deltas don't overlap.
-      this.push(tabId);
-      let set = this.panels.get(tabId);
-      if (!set) this.panels.set(tabId, (set = new Set()));
-      set.add(port);
-      post(port, this.logOf(tabId).snapshot());
+      this.run(() => {
+        tabId = sub.tabId;
+        // What is pending goes to the other panels; this one gets it all in its snapshot.
+        this.stage(tabId);
+        let set = this.panels.get(tabId);
+        if (!set) this.panels.set(tabId, (set = new Set()));
+        set.add(port);
+        post(port, this.logOf(tabId).snapshot());
+      });
     });
     port.onDisconnect.addListener(() => {
       if (tabId !== undefined) this.panels.get(tabId)?.delete(port);
     });
   }
 
-  private schedulePush(tabId: number): void {
-    if (this.pushTimers.has(tabId)) return;
-    this.pushTimers.set(
-      tabId,
-      setTimeout(() => this.push(tabId), PUSH_INTERVAL_MS),
-    );
+  private markDirty(tabId: number, ack?: Ack): void {
+    let acks = this.dirty.get(tabId);
+    if (!acks) this.dirty.set(tabId, (acks = []));
+    if (ack) acks.push(ack);
+    this.schedule();
   }
 
-  private push(tabId: number): void {
-    clearTimeout(this.pushTimers.get(tabId));
-    this.pushTimers.delete(tabId);
-    const delta = this.logs.get(tabId)?.takeDelta();
-    if (!delta) return;
-    for (const panel of this.panels.get(tabId) ?? []) post(panel, delta);
+  private schedule(): void {
+    if (this.timer !== undefined || this.writing) return;
+    this.timer = setTimeout(() => void this.flush(), this.lastWriteFailed ? RETRY_INTERVAL_MS : PUSH_INTERVAL_MS);
+  }
+
+  /** Takes a tab's changes (or, with `reset`, its whole log) into the next write. */
+  private stage(tabId: number, reset = false): void {
+    const acks = this.dirty.get(tabId) ?? [];
+    this.dirty.delete(tabId);
+    const log = this.logs.get(tabId);
+    const recipients = [...(this.panels.get(tabId) ?? [])];
+    if (!log) {
+      if (acks.length > 0) this.staged.push({ save: null, message: null, recipients, acks });
+      return;
+    }
+    let save: TabSave;
+    let message: ToPanel | null;
+    if (reset || this.rewrite.delete(tabId)) {
+      const snapshot = log.snapshot();
+      const delta = log.takeDelta();
+      message = reset ? snapshot : delta;
+      save = { tabId, replace: true, meta: log.saveMeta(), streams: snapshot.streams, events: snapshot.events };
+    } else {
+      const delta = log.takeDelta();
+      message = delta;
+      save = { tabId, replace: false, meta: log.saveMeta(), streams: delta?.streams ?? [], events: delta?.events ?? [] };
+    }
+    this.staged.push({ save, message, recipients, acks });
+    this.schedule();
+  }
+
+  /** Writes what is staged and dirty, then acknowledges it and tells the panels; one write at a time. */
+  private async flush(): Promise<void> {
+    this.timer = undefined;
+    this.writing = true;
+    for (const tabId of [...this.dirty.keys()]) this.stage(tabId);
+    const batch = this.staged;
+    const removed = this.removedTabs.splice(0);
+    this.staged = [];
+    if (batch.length === 0 && removed.length === 0) {
+      this.writing = false;
+      return;
+    }
+    try {
+      await this.store.save(batch.flatMap((o) => (o.save ? [o.save] : [])), removed);
+      this.lastWriteFailed = false;
+    } catch (error) {
+      // Told, never silent: the panel shows the count. The next write of these tabs rewrites them whole.
+      console.error('SSE Inspector: the capture could not be stored', error);
+      this.lastWriteFailed = true;
+      for (const tabId of new Set(batch.flatMap((o) => (o.save ? [o.save.tabId] : [])))) {
+        this.rewrite.add(tabId);
+        const log = this.logs.get(tabId);
+        if (!log) continue;
+        log.countUnsavedWrite();
+        this.markDirty(tabId);
+      }
+    }
+    for (const { message, recipients, acks } of batch) {
+      for (const { port, seq } of acks) post(port, { kind: 'ack', seq } satisfies BridgeAck);
+      if (message) for (const panel of recipients) post(panel, message);
+    }
+    this.writing = false;
+    if (this.dirty.size > 0 || this.staged.length > 0 || this.removedTabs.length > 0) this.schedule();
   }
 }
 
-function post(port: Runtime.Port, msg: ToPanel): void {
+function post(port: Runtime.Port, msg: ToPanel | BridgeAck): void {
   try {
     port.postMessage(msg);
   } catch {
-    // The panel closed between our lookup and this post; its onDisconnect removes it.
+    // The other end went away after we took the port; its onDisconnect cleans up.
   }
 }

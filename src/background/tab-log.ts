@@ -1,11 +1,12 @@
 // One tab's capture: its streams and a bounded, sequence-numbered log of their records
 // (events, and for fetch/XHR bodies also comments and retry fields). Pure logic (no browser
 // API), so it is unit-tested directly.
-import type { Attempt, EventRecord, FrameInfo, Stream } from '../shared/model';
-import type { Counters, DocInfo, LogDelta, LogSnapshot, PageRecord } from '../shared/protocol';
-import { failureOf, type NetworkAttempt } from './network';
-import { SseParser } from '../shared/sse/parser';
+import type { Attempt, EventRecord, FrameInfo, PageInfo, Stream } from '../shared/model';
+import { LIMITS, type Counters, type DocInfo, type LogDelta, type LogSnapshot, type PageRecord } from '../shared/protocol';
+import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
+import { SseParser, type SseParserState } from '../shared/sse/parser';
 import { utf8Length } from '../shared/text';
+import { failureOf, type NetworkAttempt } from './network';
 
 export interface LogLimits {
   maxEvents: number;
@@ -13,7 +14,26 @@ export interface LogLimits {
   maxBytes: number;
 }
 
-export const DEFAULT_LIMITS: LogLimits = { maxEvents: 200_000, maxBytes: 256 * 1024 * 1024 };
+export const limitsOf = (s: Settings): LogLimits => ({ maxEvents: s.maxEvents, maxBytes: s.maxMegabytes * 1024 * 1024 });
+
+export const DEFAULT_LIMITS = limitsOf(DEFAULT_SETTINGS);
+
+/**
+ * A log's state apart from its streams and records (which are stored one by one), as plain
+ * data: what a restarted background needs to go on exactly where the stopped one was.
+ */
+export interface TabLogMeta {
+  tabId: number;
+  nextSeq: number;
+  firstSeq: number;
+  counters: Counters;
+  pages: PageInfo[];
+  lastSeq: [string, number][];
+  pendingNetwork: NetworkAttempt[];
+  networkMatch: [string, { streamId: string; n: number }][];
+  networkCount: [string, number][];
+  parsers: [string, SseParserState][];
+}
 
 /** Where a batch of page records came from. */
 export interface RecordOrigin {
@@ -28,29 +48,85 @@ export class TabLog {
   private head = 0;
   private bytes = 0;
   private nextSeq = 1;
-  private readonly counters: Counters = { droppedEvents: 0, invalidRecords: 0 };
+  private counters: Counters = { droppedEvents: 0, invalidRecords: 0, unsavedWrites: 0 };
   private sentCounters: Counters = { ...this.counters };
   /** The SSE parser of each fetch/XHR stream whose body is still open. */
-  private readonly parsers = new Map<string, SseParser>();
+  private parsers = new Map<string, SseParser>();
   /** Arrival time of the chunk being parsed: the time of the records it completes. */
   private chunkTime = 0;
   /** Network attempts that no stream claimed yet (the page's records may still be on their way). */
   private pendingNetwork: NetworkAttempt[] = [];
   /** requestId → the stream and attempt number it was matched to. */
-  private readonly networkMatch = new Map<string, { streamId: string; n: number }>();
+  private networkMatch = new Map<string, { streamId: string; n: number }>();
   /** How many network attempts each stream has been matched with. */
-  private readonly networkCount = new Map<string, number>();
+  private networkCount = new Map<string, number>();
   /** The last batch applied from each document (its bridge numbers them). */
-  private readonly lastSeq = new Map<string, number>();
+  private lastSeq = new Map<string, number>();
 
   /** What changed since the last takeDelta(). */
   private changedStreams = new Set<string>();
   private newEventsFrom = 0;
+  private pagesChanged = false;
 
   constructor(
     readonly tabId: number,
-    private readonly limits: LogLimits = DEFAULT_LIMITS,
+    private limits: LogLimits = DEFAULT_LIMITS,
+    /** The current page is the last. */
+    private readonly pages: PageInfo[] = [{ n: 1, url: '', startedAt: 0 }],
   ) {}
+
+  /** A log as saved by saveMeta(), with its streams and its records (in any order; older ones than `meta.firstSeq` are skipped). */
+  static restore(meta: TabLogMeta, streams: readonly Stream[], events: readonly EventRecord[], limits: LogLimits): TabLog {
+    const log = new TabLog(meta.tabId, limits, meta.pages);
+    for (const s of streams) log.streams.set(s.id, s);
+    log.events = events.filter((e) => e.seq >= meta.firstSeq).sort((a, b) => a.seq - b.seq);
+    for (const e of log.events) log.bytes += e.size;
+    log.newEventsFrom = log.events.length;
+    log.nextSeq = meta.nextSeq;
+    log.counters = { ...meta.counters };
+    log.sentCounters = { ...meta.counters };
+    log.lastSeq = new Map(meta.lastSeq);
+    log.pendingNetwork = meta.pendingNetwork;
+    log.networkMatch = new Map(meta.networkMatch);
+    log.networkCount = new Map(meta.networkCount);
+    for (const [id, state] of meta.parsers) {
+      const s = log.streams.get(id);
+      if (s) log.parsers.set(id, log.bodyParser(s, state));
+    }
+    log.enforceLimits();
+    return log;
+  }
+
+  saveMeta(): TabLogMeta {
+    return {
+      tabId: this.tabId,
+      nextSeq: this.nextSeq,
+      firstSeq: this.firstSeq,
+      counters: { ...this.counters },
+      pages: this.pages.map((p) => ({ ...p })),
+      lastSeq: [...this.lastSeq],
+      pendingNetwork: [...this.pendingNetwork],
+      networkMatch: [...this.networkMatch],
+      networkCount: [...this.networkCount],
+      parsers: [...this.parsers].map(([id, p]) => [id, p.save()]),
+    };
+  }
+
+  /** The seq of the oldest record kept (the next one's when there are none). */
+  get firstSeq(): number {
+    return this.events[this.head]?.seq ?? this.nextSeq;
+  }
+
+  /** New bounds apply at once: the oldest records beyond them are dropped (and counted). */
+  setLimits(limits: LogLimits): void {
+    this.limits = limits;
+    this.enforceLimits();
+  }
+
+  /** Counts a failed write of the log to storage (shown in the panel). */
+  countUnsavedWrite(): void {
+    this.counters.unsavedWrites++;
+  }
 
   /**
    * Applies a document's numbered batch once: a bridge resends what was not acknowledged, on
@@ -137,14 +213,29 @@ export class TabLog {
   }
 
   /**
-   * The log of the page that committed at `at` (a navigation): it keeps only the streams
-   * created since, with their records renumbered. Those come from the new page's documents,
-   * whose first messages can overtake the browser's navigation event.
+   * A new page committed at `at` (a navigation to `url`). With `preserve`, this log goes on
+   * with a new page session; otherwise the new page's log keeps only the streams created
+   * since: the new page's documents, whose first messages can overtake the browser's
+   * navigation event. Records keep their seq (a seq is never reused in a tab).
    */
-  nextPage(at: number): TabLog {
-    const next = new TabLog(this.tabId, this.limits);
+  nextPage(at: number, url: string, preserve: boolean): TabLog {
+    const page: PageInfo = { n: this.pages[this.pages.length - 1]!.n + 1, url, startedAt: at };
+    const isNew = (s: Stream) => s.createdAt >= at - CLOCK_SLACK_MS;
+    if (preserve) {
+      this.pages.push(page);
+      this.pagesChanged = true;
+      for (const s of this.streams.values()) {
+        if (!isNew(s)) continue;
+        s.page = page.n;
+        this.changedStreams.add(s.id);
+      }
+      return this;
+    }
+    const next = new TabLog(this.tabId, this.limits, [page]);
+    next.nextSeq = this.nextSeq;
     for (const s of this.streams.values()) {
-      if (s.createdAt < at - CLOCK_SLACK_MS) continue;
+      if (!isNew(s)) continue;
+      s.page = page.n;
       next.streams.set(s.id, s);
       next.changedStreams.add(s.id);
       const parser = this.parsers.get(s.id);
@@ -154,7 +245,7 @@ export class TabLog {
     }
     for (const e of this.events.slice(this.head)) {
       if (!next.streams.has(e.streamId)) continue;
-      next.events.push({ ...e, seq: next.nextSeq++ });
+      next.events.push(e);
       next.bytes += e.size;
     }
     for (const [requestId, match] of this.networkMatch) if (next.streams.has(match.streamId)) next.networkMatch.set(requestId, match);
@@ -169,6 +260,8 @@ export class TabLog {
       tabId: this.tabId,
       streams: [...this.streams.values()].map(cloneStream),
       events: this.events.slice(this.head),
+      firstSeq: this.firstSeq,
+      pages: this.pages.map((p) => ({ ...p })),
       counters: { ...this.counters },
     };
   }
@@ -176,9 +269,10 @@ export class TabLog {
   /** Changes since the previous call (or since the log began); null when there are none. */
   takeDelta(): LogDelta | null {
     const from = Math.max(this.newEventsFrom, this.head);
-    const countersChanged =
-      this.counters.droppedEvents !== this.sentCounters.droppedEvents || this.counters.invalidRecords !== this.sentCounters.invalidRecords;
-    if (this.changedStreams.size === 0 && from >= this.events.length && !countersChanged) return null;
+    const c = this.counters;
+    const sent = this.sentCounters;
+    const countersChanged = c.droppedEvents !== sent.droppedEvents || c.invalidRecords !== sent.invalidRecords || c.unsavedWrites !== sent.unsavedWrites;
+    if (this.changedStreams.size === 0 && from >= this.events.length && !countersChanged && !this.pagesChanged) return null;
     const delta: LogDelta = {
       kind: 'delta',
       tabId: this.tabId,
@@ -187,8 +281,11 @@ export class TabLog {
         return s ? [cloneStream(s)] : [];
       }),
       events: this.events.slice(from),
+      firstSeq: this.firstSeq,
+      pages: this.pages.map((p) => ({ ...p })),
       counters: { ...this.counters },
     };
+    this.pagesChanged = false;
     this.changedStreams.clear();
     this.newEventsFrom = this.events.length;
     this.sentCounters = { ...this.counters };
@@ -199,7 +296,8 @@ export class TabLog {
     const id = `${origin.doc.id}:${r.sid}`;
     if (r.k === 'create' || r.k === 'response') {
       if (this.streams.has(id)) return false;
-      this.streams.set(id, r.k === 'create' ? newEventSource(id, origin, r) : this.newBodyStream(id, origin, r));
+      const page = this.currentPage(origin);
+      this.streams.set(id, r.k === 'create' ? newEventSource(id, origin, page, r) : this.newBodyStream(id, origin, page, r));
       this.changedStreams.add(id);
       return true;
     }
@@ -284,9 +382,19 @@ export class TabLog {
     }
   }
 
-  private newBodyStream(id: string, origin: RecordOrigin, r: Extract<PageRecord, { k: 'response' }>): Stream {
+  /** The current page's number; its URL, when unknown yet, is that of its top document. */
+  private currentPage(origin: RecordOrigin): number {
+    const page = this.pages[this.pages.length - 1]!;
+    if (page.url === '' && origin.doc.top) {
+      page.url = origin.doc.url;
+      this.pagesChanged = true;
+    }
+    return page.n;
+  }
+
+  private newBodyStream(id: string, origin: RecordOrigin, page: number, r: Extract<PageRecord, { k: 'response' }>): Stream {
     const s: Stream = {
-      ...streamBase(id, origin, r.t, r.stack),
+      ...streamBase(id, origin, page, r.t, r.stack),
       kind: r.kind,
       url: r.url,
       state: 'open',
@@ -294,23 +402,27 @@ export class TabLog {
       listenedTypes: [],
       source: 'response-body',
     };
-    this.parsers.set(
-      id,
-      new SseParser((record) => {
-        if (record.kind === 'event') {
-          this.append(s, { kind: 'event', time: this.chunkTime, type: record.type, id: record.id, data: record.data, raw: record.raw, origin: '', size: utf8Length(record.data), source: 'response-body' });
-          s.lastEventId = record.id;
-        } else if (record.kind === 'comment') {
-          this.append(s, { kind: 'comment', time: this.chunkTime, type: '', id: '', data: record.text, origin: '', size: utf8Length(record.text), source: 'response-body' });
-        } else if (record.kind === 'retry') {
-          this.append(s, { kind: 'retry', time: this.chunkTime, type: '', id: '', data: String(record.ms), origin: '', size: 0, source: 'response-body' });
-          s.retry = record.ms;
-        } else if (record.kind === 'no-data') {
-          s.lastEventId = record.id;
-        }
-      }),
-    );
+    this.parsers.set(id, this.bodyParser(s));
     return s;
+  }
+
+  /** The parser of a body stream's records (from where `state` left off). */
+  private bodyParser(s: Stream, state?: SseParserState): SseParser {
+    const base = { time: 0, type: '', id: '', origin: '', source: 'response-body' } as const;
+    return new SseParser((record) => {
+      const time = this.chunkTime;
+      if (record.kind === 'event') {
+        this.append(s, { ...base, kind: 'event', time, type: record.type, id: record.id, ...capped(record.data), raw: record.raw.slice(0, LIMITS.data) });
+        s.lastEventId = record.id;
+      } else if (record.kind === 'comment') {
+        this.append(s, { ...base, kind: 'comment', time, ...capped(record.text) });
+      } else if (record.kind === 'retry') {
+        this.append(s, { ...base, kind: 'retry', time, data: String(record.ms), size: 0 });
+        s.retry = record.ms;
+      } else if (record.kind === 'no-data') {
+        s.lastEventId = record.id;
+      }
+    }, state);
   }
 
   /** Adds a record to the log and counts it in its stream (event records only). */
@@ -351,14 +463,14 @@ function newAttempt(s: Stream): Attempt {
 }
 
 /** What every stream starts with. */
-function streamBase(id: string, { doc, frameId }: RecordOrigin, createdAt: number, stack: string) {
+function streamBase(id: string, { doc, frameId }: RecordOrigin, page: number, createdAt: number, stack: string) {
   const frame: FrameInfo = { id: frameId, url: doc.url, top: doc.top };
-  return { id, frame, createdAt, initiator: initiatorOf(stack), stack, withCredentials: false, eventCount: 0, bytes: 0, lastEventId: '' };
+  return { id, page, frame, createdAt, initiator: initiatorOf(stack), stack, withCredentials: false, eventCount: 0, bytes: 0, lastEventId: '' };
 }
 
-function newEventSource(id: string, origin: RecordOrigin, r: Extract<PageRecord, { k: 'create' }>): Stream {
+function newEventSource(id: string, origin: RecordOrigin, page: number, r: Extract<PageRecord, { k: 'create' }>): Stream {
   return {
-    ...streamBase(id, origin, r.t, r.stack),
+    ...streamBase(id, origin, page, r.t, r.stack),
     kind: 'eventsource',
     url: r.url,
     withCredentials: r.withCredentials,
@@ -368,6 +480,12 @@ function newEventSource(id: string, origin: RecordOrigin, r: Extract<PageRecord,
     listenedTypes: ['message'],
     source: 'page-hook',
   };
+}
+
+/** Data as kept: cut to LIMITS.data (as the bridge cuts an EventSource's), with its true UTF-8 size. */
+function capped(data: string): { data: string; size: number; truncated?: true } {
+  const size = utf8Length(data);
+  return data.length > LIMITS.data ? { data: data.slice(0, LIMITS.data), size, truncated: true } : { data, size };
 }
 
 function cloneStream(s: Stream): Stream {

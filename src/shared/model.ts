@@ -51,9 +51,21 @@ export interface FrameInfo {
   top: boolean;
 }
 
+/** A page session of a tab: from one top-level navigation to the next. */
+export interface PageInfo {
+  /** 1-based, counting the tab's navigations since the capture began. */
+  n: number;
+  /** The top-level URL ('' until known). */
+  url: string;
+  /** When the navigation committed (0: the capture began mid-page). */
+  startedAt: number;
+}
+
 export interface Stream {
   /** Unique within a tab: `<document id>:<stream number in the document>`. */
   id: string;
+  /** The page session (PageInfo.n) it was created in; older ones stay only with "preserve log". */
+  page: number;
   kind: StreamKind;
   url: string;
   withCredentials: boolean;

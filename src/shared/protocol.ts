@@ -2,7 +2,7 @@
 // here, once. Whatever arrives from the page is untrusted: any page script can speak this
 // protocol, so the bridge validates each record's shape and caps its sizes before it is
 // forwarded (see parsePageBatch).
-import type { EventRecord, Stream } from './model';
+import type { EventRecord, PageInfo, Stream } from './model';
 import { utf8Length } from './text';
 
 export const PROTOCOL_VERSION = 1;
@@ -89,11 +89,23 @@ export interface PanelSubscribe {
   tabId: number;
 }
 
+/**
+ * Sent every few seconds while a panel is open: a message keeps Chrome's service worker from
+ * being stopped as idle, which would otherwise reload the whole capture from storage every 30 s.
+ */
+export interface PanelKeepAlive {
+  kind: 'keepalive';
+}
+
+export type FromPanel = PanelSubscribe | PanelKeepAlive;
+
 export interface Counters {
   /** Events dropped, oldest first, to keep the tab's log within its bounds. */
   droppedEvents: number;
   /** Page records the extension refused (malformed, oversized, unknown stream). */
   invalidRecords: number;
+  /** Writes to the background's storage that failed: a restarted background would miss those changes. */
+  unsavedWrites: number;
 }
 
 export interface LogSnapshot {
@@ -101,6 +113,10 @@ export interface LogSnapshot {
   tabId: number;
   streams: Stream[];
   events: EventRecord[];
+  /** The seq of the oldest record kept: older ones were dropped. */
+  firstSeq: number;
+  /** The page sessions the streams belong to, oldest first; the last is the current page. */
+  pages: PageInfo[];
   counters: Counters;
 }
 
@@ -110,6 +126,9 @@ export interface LogDelta {
   tabId: number;
   streams: Stream[];
   events: EventRecord[];
+  /** Records older than this were dropped since: the panel drops them too. */
+  firstSeq: number;
+  pages: PageInfo[];
   counters: Counters;
 }
 

@@ -1,26 +1,34 @@
+import { useState } from 'preact/hooks';
 import { EventDetail } from './EventDetail';
-import { count } from './format';
+import { count, grouped } from './format';
 import { EventTable } from './EventTable';
+import { PreserveLog, SettingsForm, type SaveSettings } from './Settings';
 import { StreamDetail } from './StreamDetail';
 import { StreamList } from './StreamList';
 import type { PanelStore } from './store';
 import { useStore } from './useStore';
 
-export function App({ store }: { store: PanelStore }) {
+export function App({ store, onSettings }: { store: PanelStore; onSettings: SaveSettings }) {
   useStore(store);
-  const { droppedEvents, invalidRecords } = store.counters;
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const { droppedEvents, invalidRecords, unsavedWrites } = store.counters;
   const stream = store.selectedStream === null ? undefined : store.streams.get(store.selectedStream);
   const event = store.event(store.selectedEvent);
   return (
     <div class="app">
       <div class="toolbar" role="toolbar" aria-label="SSE Inspector">
         <strong>SSE</strong>
+        <PreserveLog store={store} onSettings={onSettings} />
         <span class="toolbar-count" data-testid="summary">
           {count(store.streams.size, 'stream')} · {count(store.eventCount(), 'event')}
         </span>
         {droppedEvents > 0 && (
-          <span class="warning" data-testid="dropped">
-            {count(droppedEvents, 'older event')} dropped (memory limit)
+          <span
+            class="warning"
+            data-testid="dropped"
+            title={`The log keeps at most ${grouped(store.settings.maxEvents)} events and ${store.settings.maxMegabytes} MB per tab (Settings)`}
+          >
+            {grouped(droppedEvents)} older event{droppedEvents === 1 ? '' : 's'} dropped (memory limit)
           </span>
         )}
         {invalidRecords > 0 && (
@@ -28,12 +36,32 @@ export function App({ store }: { store: PanelStore }) {
             {count(invalidRecords, 'invalid record')} refused
           </span>
         )}
+        {unsavedWrites > 0 && (
+          <span class="warning" data-testid="unsaved" title="If the browser restarts the extension's background, these changes will be missing">
+            {count(unsavedWrites, 'change')} could not be stored
+          </span>
+        )}
+        <button
+          class="toolbar-button"
+          type="button"
+          aria-label="Settings"
+          aria-expanded={settingsOpen}
+          data-testid="settings-button"
+          onClick={() => setSettingsOpen(!settingsOpen)}
+        >
+          ⚙
+        </button>
       </div>
+      {settingsOpen && <SettingsForm store={store} onSettings={onSettings} onClose={() => setSettingsOpen(false)} />}
       <div class="main">
         <StreamList store={store} />
         <section class="events-and-detail">
           <EventTable store={store} />
-          {event ? <EventDetail event={event} stream={store.streams.get(event.streamId)} /> : stream && <StreamDetail stream={stream} />}
+          {event ? (
+            <EventDetail event={event} stream={store.streams.get(event.streamId)} />
+          ) : (
+            stream && <StreamDetail stream={stream} page={store.earlierPage(stream)} />
+          )}
         </section>
       </div>
     </div>

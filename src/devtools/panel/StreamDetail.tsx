@@ -1,7 +1,8 @@
-import type { Attempt, Stream } from '../../shared/model';
+import type { Attempt, PageInfo, Stream } from '../../shared/model';
 import { bytes, clockTime, count, duration } from './format';
 
-export function StreamDetail({ stream: s }: { stream: Stream }) {
+/** `page`: the earlier page the stream came from, if it is not the current page's. */
+export function StreamDetail({ stream: s, page }: { stream: Stream; page?: PageInfo | undefined }) {
   return (
     <section class="detail" aria-label="Stream detail" data-testid="stream-detail">
       <dl class="facts">
@@ -26,7 +27,16 @@ export function StreamDetail({ stream: s }: { stream: Stream }) {
           {clockTime(s.createdAt)} by {s.initiator || 'unknown code'}
         </dd>
         <dt>Frame</dt>
-        <dd>{s.frame.top ? 'top' : `iframe ${s.frame.url}`}</dd>
+        <dd data-testid="stream-detail-frame">{s.frame.top ? 'top' : `iframe ${s.frame.url}`}</dd>
+        {page && (
+          <>
+            <dt>Page</dt>
+            <dd data-testid="stream-detail-page">
+              an earlier page (kept by "Preserve log"): {page.url || 'unknown URL'}
+              {page.startedAt > 0 && `, loaded at ${clockTime(page.startedAt)}`}
+            </dd>
+          </>
+        )}
         <dt>Received</dt>
         <dd>
           {count(s.eventCount, 'event')}, {bytes(s.bytes)}; last id {s.lastEventId || <em>none</em>}

@@ -1,4 +1,4 @@
-import type { Stream } from '../../shared/model';
+import type { PageInfo, Stream } from '../../shared/model';
 import { count, shortUrl } from './format';
 import type { PanelStore } from './store';
 
@@ -24,7 +24,7 @@ export function StreamList({ store }: { store: PanelStore }) {
           <span class="stream-meta">{count(store.eventCount(), 'event')}</span>
         </li>
         {streams.map((s) => (
-          <StreamRow key={s.id} stream={s} selected={store.selectedStream === s.id} onSelect={() => select(s.id)} />
+          <StreamRow key={s.id} stream={s} page={store.earlierPage(s)} selected={store.selectedStream === s.id} onSelect={() => select(s.id)} />
         ))}
       </ul>
       {streams.length === 0 && <p class="empty">No EventSource yet. Streams this page opens appear here, from page load on.</p>}
@@ -32,10 +32,12 @@ export function StreamList({ store }: { store: PanelStore }) {
   );
 }
 
-function StreamRow({ stream: s, selected, onSelect }: { stream: Stream; selected: boolean; onSelect: () => void }) {
+/** `page`: the earlier page it came from (kept by "preserve log"); undefined for the current page. */
+function StreamRow({ stream: s, page, selected, onSelect }: { stream: Stream; page: PageInfo | undefined; selected: boolean; onSelect: () => void }) {
   const reconnects = s.attempts.length - 1;
+  const classes = [selected ? 'selected' : '', page ? 'earlier-page' : ''].filter(Boolean).join(' ');
   return (
-    <li role="option" aria-selected={selected} class={selected ? 'selected' : ''} onClick={onSelect} data-testid="stream" data-stream-id={s.id}>
+    <li role="option" aria-selected={selected} class={classes} onClick={onSelect} data-testid="stream" data-stream-id={s.id}>
       <span class="stream-url" title={s.url}>
         <span class="kind" data-testid="stream-kind">{KIND_LABEL[s.kind]}</span> {shortUrl(s.url)}
       </span>
@@ -47,7 +49,16 @@ function StreamRow({ stream: s, selected, onSelect }: { stream: Stream; selected
         <span data-testid="stream-attempts" title={count(reconnects, 'reconnect')}>
           {count(s.attempts.length, 'attempt')}
         </span>
-        {!s.frame.top && <span title={s.frame.url}>iframe</span>}
+        {!s.frame.top && (
+          <span title={s.frame.url} data-testid="stream-frame">
+            iframe
+          </span>
+        )}
+        {page && (
+          <span class="page-mark" title={`From an earlier page: ${page.url}`} data-testid="stream-page">
+            page {page.n}
+          </span>
+        )}
       </span>
     </li>
   );

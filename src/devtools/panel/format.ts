@@ -21,6 +21,11 @@ export function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
+/** A large count with its thousands apart: "12 034" (no-break spaces). */
+export function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+$)/g, '\u00a0');
+}
+
 export function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (Math.round((n / 1024) * 10) < 10240) return `${(n / 1024).toFixed(1)} kB`;

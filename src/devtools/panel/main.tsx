@@ -4,6 +4,7 @@ import { render } from 'preact';
 import browser from 'webextension-polyfill';
 import { App } from './App';
 import { connectToBackground } from './connection';
+import { loadSettings, saveSettings, watchSettings } from './settings';
 import { PanelStore } from './store';
 
 const param = new URLSearchParams(location.search).get('tabId');
@@ -15,4 +16,6 @@ document.documentElement.classList.toggle('theme-dark', dark);
 
 const store = new PanelStore();
 connectToBackground(tabId, (msg) => store.apply(msg));
-render(<App store={store} />, document.getElementById('app')!);
+void loadSettings().then((s) => store.setSettings(s));
+watchSettings((s) => store.setSettings(s));
+render(<App store={store} onSettings={saveSettings} />, document.getElementById('app')!);

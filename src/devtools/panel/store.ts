@@ -1,12 +1,16 @@
 // The panel's state: what the background sent (streams, events, counters) and what the user
 // selected. Pure; the views read it and re-render when it says it changed.
-import type { EventRecord, Stream } from '../../shared/model';
+import type { EventRecord, PageInfo, Stream } from '../../shared/model';
 import type { Counters, ToPanel } from '../../shared/protocol';
+import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 
 export class PanelStore {
   streams = new Map<string, Stream>();
   events: EventRecord[] = [];
-  counters: Counters = { droppedEvents: 0, invalidRecords: 0 };
+  counters: Counters = { droppedEvents: 0, invalidRecords: 0, unsavedWrites: 0 };
+  /** The tab's page sessions whose streams are shown; the last is the current page. */
+  pages: PageInfo[] = [];
+  settings: Settings = DEFAULT_SETTINGS;
   /** null: all streams. */
   selectedStream: string | null = null;
   selectedEvent: number | null = null;
@@ -24,16 +28,21 @@ export class PanelStore {
     } else {
       for (const s of msg.streams) this.streams.set(s.id, s);
       for (const e of msg.events) this.events.push(e);
-      // The background drops its oldest events first and numbers events from 1, so after
-      // dropping D events it keeps exactly those with seq > D; the panel does the same.
-      const dropped = msg.counters.droppedEvents;
-      if (dropped > 0 && (this.events[0]?.seq ?? Infinity) <= dropped) {
-        const firstKept = this.events.findIndex((e) => e.seq > dropped);
+      // The background dropped its records older than firstSeq (bounded memory): so does the panel.
+      if ((this.events[0]?.seq ?? Infinity) < msg.firstSeq) {
+        const firstKept = this.events.findIndex((e) => e.seq >= msg.firstSeq);
         this.events = firstKept < 0 ? [] : this.events.slice(firstKept);
+        if (this.selectedEvent !== null && this.selectedEvent < msg.firstSeq) this.selectedEvent = null;
       }
     }
+    this.pages = msg.pages;
     this.counters = msg.counters;
     this.filtered = null;
+    this.changed();
+  }
+
+  setSettings(settings: Settings): void {
+    this.settings = settings;
     this.changed();
   }
 
@@ -63,6 +72,12 @@ export class PanelStore {
       this.filtered = { key, events: id === null ? this.events : this.events.filter((e) => e.streamId === id) };
     }
     return this.filtered.events;
+  }
+
+  /** The page a stream came from, when that is not the current page (kept by "preserve log"). */
+  earlierPage(s: Stream): PageInfo | undefined {
+    const current = this.pages[this.pages.length - 1];
+    return current && s.page < current.n ? this.pages.find((p) => p.n === s.page) : undefined;
   }
 
   event(seq: number | null): EventRecord | undefined {

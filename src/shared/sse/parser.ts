@@ -40,6 +40,24 @@ export interface SseParserOptions {
   lastEventId?: string;
 }
 
+/**
+ * Where a parser fed with text stands between two chunks (plain data, so it can be stored):
+ * a parser made from it goes on exactly as the saved one would have.
+ */
+export interface SseParserState {
+  started: boolean;
+  skipLF: boolean;
+  /** The unterminated line. */
+  carry: string;
+  blockRaw: string;
+  blockFields: boolean;
+  blockStartId: string;
+  data: string;
+  dataLines: number;
+  type: string;
+  id: string;
+}
+
 const LF = 10;
 const CR = 13;
 const SPACE = 32;
@@ -84,10 +102,34 @@ export class SseParser {
   private type = '';
   private id: string;
 
-  constructor(onRecord: (r: SseRecord) => void, options: SseParserOptions = {}) {
+  constructor(onRecord: (r: SseRecord) => void, options: SseParserOptions | SseParserState = {}) {
     this.onRecord = onRecord;
-    this.id = options.lastEventId ?? '';
-    this.blockStartId = this.id;
+    if ('started' in options) {
+      this.started = options.started;
+      this.skipLF = options.skipLF;
+      if (options.carry !== '') this.carry.push(options.carry);
+      this.blockRaw = options.blockRaw;
+      this.blockFields = options.blockFields;
+      this.blockStartId = options.blockStartId;
+      this.data = options.data;
+      this.dataLines = options.dataLines;
+      this.type = options.type;
+      this.id = options.id;
+    } else {
+      this.id = options.lastEventId ?? '';
+      this.blockStartId = this.id;
+    }
+  }
+
+  /**
+   * Its state, for a parser that goes on later (new SseParser(onRecord, state)). Only for a
+   * parser fed with text: bytes may leave a partial character in the decoder, which is not saved.
+   */
+  save(): SseParserState {
+    const carry = this.carry.length > 1 ? this.carry.join('') : (this.carry[0] ?? '');
+    if (this.carry.length > 1) this.carry = [carry];
+    const { started, skipLF, blockRaw, blockFields, blockStartId, data, dataLines, type, id } = this;
+    return { started, skipLF, carry, blockRaw, blockFields, blockStartId, data, dataLines, type, id };
   }
 
   /** The last event ID buffer: what the next event will carry. */
