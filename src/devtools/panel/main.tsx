@@ -15,6 +15,8 @@ const dark = themeName ? themeName === 'dark' : matchMedia('(prefers-color-schem
 document.documentElement.classList.toggle('theme-dark', dark);
 
 const store = new PanelStore();
+// What the panel holds, for the browser tests (and a look from the panel's own console).
+Object.assign(globalThis, { sseInspectorStore: store });
 connectToBackground(tabId, (msg) => store.apply(msg));
 void loadSettings().then((s) => store.setSettings(s));
 watchSettings((s) => store.setSettings(s));

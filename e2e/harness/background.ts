@@ -1,0 +1,53 @@
+// Stopping the extension's background on purpose, as the browser does when it is idle (or at
+// any moment). Chromium: the service worker, through CDP (TESTING.md). Firefox: the background
+// script, through the privileged code behind about:debugging's "Terminate background script"
+// (WebDriver BiDi in the browser's chrome context, which --remote-allow-system-access allows).
+import type { Page } from 'puppeteer-core';
+import { FIREFOX_ID } from '../../manifest.config';
+import { CHROME_EXTENSION_ID, type Launched } from '../../scripts/launch';
+
+const WORKER_URL = `chrome-extension://${CHROME_EXTENSION_ID}/`;
+
+/** Stops the background now, and resolves once it is stopped. */
+export async function stopBackground(launched: Launched, anyPage: Page): Promise<void> {
+  if (launched.name === 'chromium') {
+    const session = await anyPage.createCDPSession();
+    try {
+      await session.send('ServiceWorker.enable');
+      await session.send('ServiceWorker.stopAllWorkers');
+    } finally {
+      // A session left attached can keep the next worker hanging in "starting".
+      await session.detach().catch(() => undefined);
+    }
+    return;
+  }
+  const state = await evaluateInFirefoxChrome(
+    launched,
+    `(async () => {
+      const extension = WebExtensionPolicy.getByID(${JSON.stringify(FIREFOX_ID)}).extension;
+      await extension.terminateBackground();
+      return extension.backgroundState;
+    })()`,
+  );
+  if (state !== 'stopped') throw new Error(`Firefox's background is ${String(state)} after terminateBackground()`);
+}
+
+/** Whether the background runs (Firefox: its state; Chromium: a worker target exists). */
+export async function backgroundRunning(launched: Launched): Promise<boolean> {
+  if (launched.name === 'chromium') return launched.browser.targets().some((t) => t.type() === 'service_worker' && t.url().startsWith(WORKER_URL));
+  const state = await evaluateInFirefoxChrome(launched, `WebExtensionPolicy.getByID(${JSON.stringify(FIREFOX_ID)}).extension.backgroundState`);
+  return state === 'running';
+}
+
+interface BidiConnection {
+  send(method: string, params: object): Promise<{ result: any }>;
+}
+
+async function evaluateInFirefoxChrome(launched: Launched, expression: string): Promise<unknown> {
+  const connection = (launched.browser as unknown as { connection: BidiConnection }).connection;
+  const tree = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+  const context = tree.result.contexts[0].context as string;
+  const { result } = await connection.send('script.evaluate', { expression, target: { context }, awaitPromise: true });
+  if (result.type !== 'success') throw new Error(`chrome-context script failed: ${JSON.stringify(result)}`);
+  return result.result.value;
+}
