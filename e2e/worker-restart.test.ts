@@ -2,49 +2,17 @@
 // every event the page received, in order, once each. The bridge keeps what the background has
 // not acknowledged (acknowledged = stored) and resends it; the background restores its logs
 // from storage; the panel's port reconnects and takes a fresh snapshot.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launch, type BrowserName, type Launched } from '../scripts/launch';
 import { openPanel } from '../scripts/open-panel';
 import type { EventRecord, Stream } from '../src/shared/model';
 import { backgroundRunning, stopBackground } from './harness/background';
+import { startTicker, type Ticker } from './harness/ticker';
 
 const EVENTS = 500;
 const EVERY_MS = 12;
 const STOPS = 5;
-
-/** /stream?n=&every=: n events, `every` ms apart: types alternate, each has an id; then `event: done`. */
-function startServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url!, 'http://x');
-    if (url.pathname !== '/stream') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>restart</title>');
-      return;
-    }
-    const n = Number(url.searchParams.get('n'));
-    const every = Number(url.searchParams.get('every'));
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
-    let i = 0;
-    const timer = setInterval(() => {
-      i++;
-      if (i > n) {
-        clearInterval(timer);
-        res.end('event: done\ndata: end\n\n');
-        return;
-      }
-      res.write(`${i % 2 ? '' : 'event: tick\n'}id: ${i}\ndata: {"i":${i},"pad":"${'x'.repeat(i % 50)}"}\n\n`);
-    }, every);
-    req.on('close', () => clearInterval(timer));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
-    }),
-  );
-}
 
 /** The page: one EventSource and one fetch() stream, recording what they got. */
 const PAGE_SCRIPT = (n: number, every: number) => `
@@ -96,12 +64,12 @@ function parseBlocks(text: string): [string, string, string][] {
 }
 
 describe.each<BrowserName>(['chromium', 'firefox'])('the background stopped mid-stream in %s', (name) => {
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: Ticker;
   let launched: Launched;
   const opened: Page[] = [];
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startTicker();
     launched = await launch(name, { devtools: true });
   });
   afterAll(async () => {
