@@ -16,8 +16,8 @@ function saveOf(log: TabLog, replace = false): TabSave {
   const snapshot = log.snapshot();
   const delta = log.takeDelta();
   return replace
-    ? { tabId: log.tabId, replace, meta: log.saveMeta(), streams: snapshot.streams, events: snapshot.events }
-    : { tabId: log.tabId, replace, meta: log.saveMeta(), streams: delta?.streams ?? [], events: delta?.events ?? [] };
+    ? { tabId: log.tabId, replace, meta: log.saveMeta(), streams: snapshot.streams, removedStreams: [], events: snapshot.events }
+    : { tabId: log.tabId, replace, meta: log.saveMeta(), streams: delta?.streams ?? [], removedStreams: delta?.removedStreams ?? [], events: delta?.events ?? [] };
 }
 
 async function reopen(factory: IDBFactory): Promise<ReturnType<TabLog['snapshot']>[]> {
@@ -80,6 +80,17 @@ describe('IdbLogStore', () => {
     await store.save([], [2]);
     loaded = await reopen(factory);
     expect(loaded.map((s) => s.tabId)).toEqual([1]);
+  });
+
+  it('deletes the streams the log dropped', async () => {
+    const factory = new IDBFactory();
+    const store = await IdbLogStore.open(factory);
+    const log = new TabLog(1);
+    log.apply(top, [create(1), create(2)]);
+    await store.save([saveOf(log)], []);
+    await store.save([{ ...saveOf(log), removedStreams: ['d1:1'] }], []);
+    const [loaded] = await reopen(factory);
+    expect(loaded!.streams.map((s) => s.id)).toEqual(['d1:2']);
   });
 
   it('open(factory, true) starts empty (a new browser session)', async () => {

@@ -41,7 +41,7 @@ function ev(seq: number, streamId = 'a'): EventRecord {
   };
 }
 
-const counters = (droppedEvents = 0, invalidRecords = 0): Counters => ({ droppedEvents, invalidRecords, unsavedWrites: 0 });
+const counters = (droppedEvents = 0, invalidRecords = 0): Counters => ({ droppedEvents, droppedStreams: 0, invalidRecords, unsavedWrites: 0 });
 const PAGES: PageInfo[] = [{ n: 1, url: 'http://127.0.0.1:8080/page', startedAt: 0 }];
 
 // In these logs seqs start at 1, so after dropping D records the first kept is D + 1.
@@ -49,7 +49,7 @@ const snapshot = (streams: Stream[], events: EventRecord[], c = counters(), firs
   kind: 'snapshot', tabId: 1, streams, events, firstSeq, pages: PAGES, counters: c,
 });
 const delta = (streams: Stream[], events: EventRecord[], c = counters(), firstSeq = c.droppedEvents + 1): LogDelta => ({
-  kind: 'delta', tabId: 1, streams, events, firstSeq, pages: PAGES, counters: c,
+  kind: 'delta', tabId: 1, streams, removedStreams: [], events, firstSeq, pages: PAGES, counters: c,
 });
 
 const seqs = (events: EventRecord[]) => events.map((e) => e.seq);
@@ -294,5 +294,16 @@ describe('PanelStore: drops that outran the panel', () => {
     store.apply(snapshot([stream('a')], [ev(1), ev(2), ev(3), ev(4)]));
     store.apply(delta([], [ev(5)], counters(2)));
     expect(seqs(store.events)).toEqual([3, 4, 5]);
+  });
+});
+
+describe('PanelStore: streams the background dropped', () => {
+  it('removes them, and the selection if it was one of them', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a'), stream('b')], []));
+    store.selectStream('b');
+    store.apply({ ...delta([stream('c')], []), removedStreams: ['b'] });
+    expect([...store.streams.keys()]).toEqual(['a', 'c']);
+    expect(store.selectedStream).toBeNull();
   });
 });

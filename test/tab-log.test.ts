@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NetworkAttempt } from '../src/background/network';
-import { TabLog, initiatorOf, type LogLimits, type RecordOrigin } from '../src/background/tab-log';
+import { MAX_STREAMS, TabLog, initiatorOf, type LogLimits, type RecordOrigin } from '../src/background/tab-log';
 import type { EventRecord, Stream } from '../src/shared/model';
 import { LIMITS, type PageRecord } from '../src/shared/protocol';
 
@@ -60,7 +60,7 @@ describe('TabLog: streams and attempts', () => {
       source: 'page-hook',
     });
     expect(snap.events).toEqual([]);
-    expect(snap.counters).toEqual({ droppedEvents: 0, invalidRecords: 0, unsavedWrites: 0 });
+    expect(snap.counters).toEqual({ droppedEvents: 0, droppedStreams: 0, invalidRecords: 0, unsavedWrites: 0 });
     // The first page's URL is its top document's.
     expect(snap.pages).toEqual([{ n: 1, url: PAGE, startedAt: 0 }]);
   });
@@ -408,7 +408,7 @@ describe('TabLog: takeDelta and snapshot', () => {
     expect(d1!.tabId).toBe(3);
     expect(d1!.streams.map((s) => s.id).sort()).toEqual(['d1:0', 'd1:1']);
     expect(datas(d1!.events)).toEqual(['a']);
-    expect(d1!.counters).toEqual({ droppedEvents: 0, invalidRecords: 0, unsavedWrites: 0 });
+    expect(d1!.counters).toEqual({ droppedEvents: 0, droppedStreams: 0, invalidRecords: 0, unsavedWrites: 0 });
 
     expect(log.takeDelta()).toBeNull();
 
@@ -725,7 +725,7 @@ describe('TabLog: saved and restored (a background restarted from storage)', () 
     const log = new TabLog(1, limits);
     for (const input of inputs) input(log);
     const snap = log.snapshot();
-    expect(snap.counters).toEqual({ droppedEvents: 4, invalidRecords: 1, unsavedWrites: 0 });
+    expect(snap.counters).toEqual({ droppedEvents: 4, droppedStreams: 0, invalidRecords: 1, unsavedWrites: 0 });
     expect(streamOf(log, 'd1:1').attempts.map((a) => a.lastEventIdSent)).toEqual([undefined, '1']);
     expect(datas(snap.events)).toEqual(['x', 'e3', 'e4', 'e5', 'e6', 'e7']);
     expect(snap.events.map((e) => e.seq)).toEqual([5, 6, 7, 8, 9, 10]);
@@ -772,5 +772,30 @@ describe('TabLog: bounds set by the user, and huge events', () => {
     expect(e!.raw!.length).toBe(LIMITS.data);
     expect(c).toMatchObject({ kind: 'comment', size: 6 * 1024 * 1024, truncated: true });
     expect(streamOf(log, 'd1:1').bytes).toBe(2 * utf8(big) + utf8('data: \n\n: \n'));
+  });
+});
+
+describe('TabLog: streams beyond MAX_STREAMS', () => {
+  it('drops the oldest closed streams with no record left, counted; open ones and those with records stay', () => {
+    const log = new TabLog(1, { maxEvents: 5, maxBytes: 1e9 });
+    // Stream 1 stays open; stream 2 is closed but has a record kept; the rest are created and closed.
+    log.apply(top, [create(1, 1), create(2, 2), event(2, 3, 'kept'), close(2, 4)]);
+    for (let sid = 3; sid <= MAX_STREAMS; sid++) log.apply(top, [create(sid, sid), close(sid, sid)]);
+    log.takeDelta();
+    expect(log.snapshot().streams).toHaveLength(MAX_STREAMS);
+    log.apply(top, [create(MAX_STREAMS + 1, 1e6), create(MAX_STREAMS + 2, 1e6)]);
+    const delta = log.takeDelta()!;
+    expect(delta.removedStreams).toEqual(['d1:3', 'd1:4']);
+    expect(delta.counters.droppedStreams).toBe(2);
+    const ids = new Set(log.snapshot().streams.map((s) => s.id));
+    expect(ids.size).toBe(MAX_STREAMS);
+    expect(['d1:1', 'd1:2', 'd1:5', `d1:${MAX_STREAMS + 2}`].every((id) => ids.has(id))).toBe(true);
+    // Once its record is dropped, stream 2 may go too.
+    log.apply(top, [1, 2, 3, 4, 5].map((i) => event(1, 10 + i, `e${i}`)));
+    log.apply(top, [create(MAX_STREAMS + 3, 1e6)]);
+    expect(log.takeDelta()!.removedStreams).toEqual(['d1:2']);
+    // A record for a dropped stream is refused and counted, like any unknown stream's.
+    log.apply(top, [event(3, 1e6, 'late')]);
+    expect(log.snapshot().counters.invalidRecords).toBe(1);
   });
 });

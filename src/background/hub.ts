@@ -192,11 +192,11 @@ export class Hub {
       const snapshot = log.snapshot();
       const delta = log.takeDelta();
       message = reset ? snapshot : delta;
-      save = { tabId, replace: true, meta: log.saveMeta(), streams: snapshot.streams, events: snapshot.events };
+      save = { tabId, replace: true, meta: log.saveMeta(), streams: snapshot.streams, removedStreams: [], events: snapshot.events };
     } else {
       const delta = log.takeDelta();
       message = delta;
-      save = { tabId, replace: false, meta: log.saveMeta(), streams: delta?.streams ?? [], events: delta?.events ?? [] };
+      save = { tabId, replace: false, meta: log.saveMeta(), streams: delta?.streams ?? [], removedStreams: delta?.removedStreams ?? [], events: delta?.events ?? [] };
     }
     this.staged.push({ save, message, recipients, acks });
     this.schedule();

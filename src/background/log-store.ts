@@ -13,6 +13,8 @@ export interface TabSave {
   meta: TabLogMeta;
   /** Streams that changed (all of them with `replace`). */
   streams: Stream[];
+  /** Streams the log dropped. */
+  removedStreams: string[];
   /** Records added since the last save (all kept ones with `replace`). */
   events: EventRecord[];
 }
@@ -115,6 +117,7 @@ export class IdbLogStore implements LogStore {
       }
       tabs.put(meta);
       for (const stream of save.streams) streams.put({ tabId, id: stream.id, stream } satisfies StreamRow);
+      for (const id of save.removedStreams) streams.delete([tabId, id]);
       if (events.length > 0) {
         const row: ChunkRow = { tabId, first: events[0]!.seq, last: events[events.length - 1]!.seq, events };
         chunkStore.put(row);

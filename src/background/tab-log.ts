@@ -42,13 +42,18 @@ export interface RecordOrigin {
 }
 
 export class TabLog {
+  /** In creation order (a Map keeps insertion order): the oldest first. */
   private readonly streams = new Map<string, Stream>();
+  /** How many of each stream's records the log still holds. */
+  private readonly kept = new Map<string, number>();
+  /** Streams evicted since the last takeDelta(). */
+  private removedStreams: string[] = [];
   /** Records in seq order; the oldest `head` entries are already dropped (compacted lazily). */
   private events: EventRecord[] = [];
   private head = 0;
   private bytes = 0;
   private nextSeq = 1;
-  private counters: Counters = { droppedEvents: 0, invalidRecords: 0, unsavedWrites: 0 };
+  private counters: Counters = { droppedEvents: 0, droppedStreams: 0, invalidRecords: 0, unsavedWrites: 0 };
   private sentCounters: Counters = { ...this.counters };
   /** The SSE parser of each fetch/XHR stream whose body is still open. */
   private parsers = new Map<string, SseParser>();
@@ -80,7 +85,7 @@ export class TabLog {
     const log = new TabLog(meta.tabId, limits, meta.pages);
     for (const s of streams) log.streams.set(s.id, s);
     log.events = events.filter((e) => e.seq >= meta.firstSeq).sort((a, b) => a.seq - b.seq);
-    for (const e of log.events) log.bytes += e.size;
+    for (const e of log.events) log.keep(e);
     log.newEventsFrom = log.events.length;
     log.nextSeq = meta.nextSeq;
     log.counters = { ...meta.counters };
@@ -246,7 +251,7 @@ export class TabLog {
     for (const e of this.events.slice(this.head)) {
       if (!next.streams.has(e.streamId)) continue;
       next.events.push(e);
-      next.bytes += e.size;
+      next.keep(e);
     }
     for (const [requestId, match] of this.networkMatch) if (next.streams.has(match.streamId)) next.networkMatch.set(requestId, match);
     next.pendingNetwork = this.pendingNetwork.filter((a) => a.startedAt >= at - CLOCK_SLACK_MS);
@@ -271,8 +276,8 @@ export class TabLog {
     const from = Math.max(this.newEventsFrom, this.head);
     const c = this.counters;
     const sent = this.sentCounters;
-    const countersChanged = c.droppedEvents !== sent.droppedEvents || c.invalidRecords !== sent.invalidRecords || c.unsavedWrites !== sent.unsavedWrites;
-    if (this.changedStreams.size === 0 && from >= this.events.length && !countersChanged && !this.pagesChanged) return null;
+    const countersChanged = (Object.keys(c) as (keyof Counters)[]).some((k) => c[k] !== sent[k]);
+    if (this.changedStreams.size === 0 && from >= this.events.length && !countersChanged && !this.pagesChanged && this.removedStreams.length === 0) return null;
     const delta: LogDelta = {
       kind: 'delta',
       tabId: this.tabId,
@@ -280,11 +285,13 @@ export class TabLog {
         const s = this.streams.get(id);
         return s ? [cloneStream(s)] : [];
       }),
+      removedStreams: this.removedStreams,
       events: this.events.slice(from),
       firstSeq: this.firstSeq,
       pages: this.pages.map((p) => ({ ...p })),
       counters: { ...this.counters },
     };
+    this.removedStreams = [];
     this.pagesChanged = false;
     this.changedStreams.clear();
     this.newEventsFrom = this.events.length;
@@ -299,6 +306,7 @@ export class TabLog {
       const page = this.currentPage(origin);
       this.streams.set(id, r.k === 'create' ? newEventSource(id, origin, page, r) : this.newBodyStream(id, origin, page, r));
       this.changedStreams.add(id);
+      if (this.streams.size > MAX_STREAMS) this.evictStreams();
       return true;
     }
     const s = this.streams.get(id);
@@ -429,15 +437,42 @@ export class TabLog {
   private append(s: Stream, fields: Omit<EventRecord, 'seq' | 'streamId' | 'attempt'>): EventRecord {
     const e: EventRecord = { seq: this.nextSeq++, streamId: s.id, attempt: s.attempts[s.attempts.length - 1]!.n, ...fields };
     this.events.push(e);
-    this.bytes += e.size;
+    this.keep(e);
     if (e.kind === 'event') s.eventCount++;
     return e;
+  }
+
+  private keep(e: EventRecord): void {
+    this.bytes += e.size;
+    this.kept.set(e.streamId, (this.kept.get(e.streamId) ?? 0) + 1);
+  }
+
+  /**
+   * Beyond MAX_STREAMS (a page that creates streams in a loop), the oldest closed streams
+   * with no record left in the log go, counted. Open ones and those with records stay.
+   */
+  private evictStreams(): void {
+    for (const s of this.streams.values()) {
+      if (this.streams.size <= MAX_STREAMS) return;
+      if (s.state !== 'closed' || (this.kept.get(s.id) ?? 0) > 0) continue;
+      this.streams.delete(s.id);
+      this.kept.delete(s.id);
+      this.parsers.delete(s.id);
+      this.networkCount.delete(s.id);
+      this.changedStreams.delete(s.id);
+      this.removedStreams.push(s.id);
+      this.counters.droppedStreams++;
+    }
   }
 
   private enforceLimits(): void {
     const { maxEvents, maxBytes } = this.limits;
     while (this.events.length - this.head > maxEvents || (this.bytes > maxBytes && this.head < this.events.length)) {
-      this.bytes -= this.events[this.head]!.size;
+      const e = this.events[this.head]!;
+      this.bytes -= e.size;
+      const left = this.kept.get(e.streamId)! - 1;
+      if (left > 0) this.kept.set(e.streamId, left);
+      else this.kept.delete(e.streamId);
       this.head++;
       this.counters.droppedEvents++;
     }
@@ -452,6 +487,9 @@ export class TabLog {
 
 /** Page and browser clocks may differ by a little: what counts as "since a navigation". */
 const CLOCK_SLACK_MS = 5;
+
+/** Streams kept per tab, at most (see evictStreams). */
+export const MAX_STREAMS = 10_000;
 
 /** Network attempts kept waiting for their stream, at most. */
 const MAX_PENDING_NETWORK = 500;

@@ -102,6 +102,8 @@ export type FromPanel = PanelSubscribe | PanelKeepAlive;
 export interface Counters {
   /** Events dropped, oldest first, to keep the tab's log within its bounds. */
   droppedEvents: number;
+  /** Closed streams with no record left, dropped, oldest first, beyond the streams a tab keeps. */
+  droppedStreams: number;
   /** Page records the extension refused (malformed, oversized, unknown stream). */
   invalidRecords: number;
   /** Writes to the background's storage that failed: a restarted background would miss those changes. */
@@ -125,6 +127,8 @@ export interface LogDelta {
   kind: 'delta';
   tabId: number;
   streams: Stream[];
+  /** Streams dropped since (see Counters.droppedStreams). */
+  removedStreams: string[];
   events: EventRecord[];
   /** Records older than this were dropped since: the panel drops them too. */
   firstSeq: number;

@@ -11,7 +11,7 @@ import { useStore } from './useStore';
 export function App({ store, onSettings }: { store: PanelStore; onSettings: SaveSettings }) {
   useStore(store);
   const [settingsOpen, setSettingsOpen] = useState(false);
-  const { droppedEvents, invalidRecords, unsavedWrites } = store.counters;
+  const { droppedEvents, droppedStreams, invalidRecords, unsavedWrites } = store.counters;
   const stream = store.selectedStream === null ? undefined : store.streams.get(store.selectedStream);
   const event = store.event(store.selectedEvent);
   return (
@@ -29,6 +29,11 @@ export function App({ store, onSettings }: { store: PanelStore; onSettings: Save
             title={`The log keeps at most ${grouped(store.settings.maxEvents)} events and ${store.settings.maxMegabytes} MB per tab (Settings)`}
           >
             {grouped(droppedEvents)} older event{droppedEvents === 1 ? '' : 's'} dropped (memory limit)
+          </span>
+        )}
+        {droppedStreams > 0 && (
+          <span class="warning" data-testid="dropped-streams" title="A tab keeps at most 10 000 streams: beyond that, the oldest closed ones with no event left go">
+            {grouped(droppedStreams)} closed stream{droppedStreams === 1 ? '' : 's'} dropped
           </span>
         )}
         {invalidRecords > 0 && (

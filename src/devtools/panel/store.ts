@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 export class PanelStore {
   streams = new Map<string, Stream>();
   events: EventRecord[] = [];
-  counters: Counters = { droppedEvents: 0, invalidRecords: 0, unsavedWrites: 0 };
+  counters: Counters = { droppedEvents: 0, droppedStreams: 0, invalidRecords: 0, unsavedWrites: 0 };
   /** The tab's page sessions whose streams are shown; the last is the current page. */
   pages: PageInfo[] = [];
   settings: Settings = DEFAULT_SETTINGS;
@@ -27,6 +27,8 @@ export class PanelStore {
       if (this.selectedEvent !== null && !this.events.some((e) => e.seq === this.selectedEvent)) this.selectedEvent = null;
     } else {
       for (const s of msg.streams) this.streams.set(s.id, s);
+      for (const id of msg.removedStreams) this.streams.delete(id);
+      if (this.selectedStream !== null && !this.streams.has(this.selectedStream)) this.selectedStream = null;
       for (const e of msg.events) this.events.push(e);
       // The background dropped its records older than firstSeq (bounded memory): so does the panel.
       if ((this.events[0]?.seq ?? Infinity) < msg.firstSeq) {
