@@ -152,7 +152,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('fidelity in %s', (name) => 
   });
 
   it('counted no invalid records and dropped no events', () => {
-    expect(snapshot?.counters).toEqual({ invalidRecords: 0, droppedEvents: 0 });
+    expect(snapshot?.counters).toEqual({ invalidRecords: 0, droppedEvents: 0, droppedStreams: 0, unsavedWrites: 0 });
   });
 
   it.each(Object.keys(CASES))('%s: the capture equals what the page received', (caseName) => {
