@@ -214,6 +214,16 @@ describe('Hub: storage and acknowledgements', () => {
     expect(snap.events.map((e) => e.data)).toEqual(['e1']);
   });
 
+  it('a panel opened on a tab with no capture gets an empty one, and nothing is stored for it', async () => {
+    const factory = new IDBFactory();
+    const { hub, started } = await startHub(factory);
+    await started;
+    const panel = panelOf(hub);
+    await sleep(120);
+    expect(panel.port.received).toEqual([expect.objectContaining({ kind: 'snapshot', tabId: TAB, streams: [], events: [] })]);
+    expect(await (await IdbLogStore.open(factory)).load()).toEqual([]);
+  });
+
   it('forgets closed tabs, also those closed while it was stopped', async () => {
     const factory = new IDBFactory();
     const first = await startHub(factory);

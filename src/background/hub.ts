@@ -156,7 +156,8 @@ export class Hub {
         let set = this.panels.get(tabId);
         if (!set) this.panels.set(tabId, (set = new Set()));
         set.add(port);
-        post(port, this.logOf(tabId).snapshot());
+        // A tab with no capture yet gets an empty one, not kept: its first records will make it.
+        post(port, (this.logs.get(tabId) ?? new TabLog(tabId)).snapshot());
       });
     });
     port.onDisconnect.addListener(() => {
