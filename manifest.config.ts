@@ -12,7 +12,9 @@ const CHROME_KEY =
 export const FIREFOX_ID = 'sse-inspector@sse-inspector.dev';
 
 export function manifest(browser: Browser): ManifestV3Export {
-  const content = { matches: ['<all_urls>'], run_at: 'document_start', all_frames: true, match_about_blank: true };
+  // Every frame: also about:blank/srcdoc ones, and (match_origin_as_fallback) data:, blob: and
+  // sandboxed srcdoc frames, which have no URL of their own to match.
+  const content = { matches: ['<all_urls>'], run_at: 'document_start', all_frames: true, match_about_blank: true, match_origin_as_fallback: true };
   return {
     manifest_version: 3,
     name: 'SSE Inspector',

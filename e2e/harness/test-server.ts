@@ -1,14 +1,18 @@
-// A test-only SSE server for the transparency and fidelity suites: deterministic content (no
-// clocks, no dates: `sendDate` is off), on 127.0.0.1 at an ephemeral port, with a second server
-// on another port (same handler) as a cross-origin peer. Cookies are per host, not per port, so
+// A test-only SSE server for the browser suites (transparency, fidelity, frames, hostile):
+// deterministic content (no clocks, no dates: `sendDate` is off), on 127.0.0.1 at an ephemeral
+// port, with a second server on another port (same handler) as a cross-origin peer. Cookies are per host, not per port, so
 // a cookie the page sets on 127.0.0.1 reaches the peer too (same site, other origin).
 //
 // Endpoints (every one takes `key`, which names the request for /count, /closed and /kill, and
 // CORS parameters: acao=star|origin, acac=1, expose=<header names>):
 //   /blank                      an empty HTML page (where the probes run)
+//   /page?html=HTML             that HTML as a page: pages a test writes (frames, hostile scripts)
 //   /sse?...                    a generated event stream, see sseScript(); also chunk=N (written in
 //                               N-byte pieces, 1 ms apart), end=close|hang (hang: open until the
 //                               client leaves or /kill), ctype=<Content-Type>, xheader=<X-Custom>
+//   /raw?b64=BYTES              those bytes (base64url) as an event stream; also chunk=N and end=hang as /sse
+//   /tick?ms=100&n=600          `id: i` and `data: tick i` every ms up to i = n, then ends (end=hang:
+//                               stays open); i counts on from the Last-Event-ID sent, if any
 //   /lastid                     echoes the Last-Event-ID it got: `id: N+1`, `data: last=<header>`, then ends
 //   /echo                       one event with what the request carried (method, body size, cookie, ...),
 //                               then ends (end=hang: stays open)
@@ -131,6 +135,24 @@ interface KeyState {
 const SSE = 'text/event-stream';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Writes `body` as /sse and /raw do: chunk=N (N-byte pieces, 1 ms apart) and end=close|hang. */
+async function writeBody(res: ServerResponse, body: Buffer, q: URLSearchParams): Promise<void> {
+  const chunk = Number(q.get('chunk') ?? 0);
+  if (chunk > 0) {
+    // Small writes, each on its own tick: the client gets the body in many pieces,
+    // cut inside lines, inside CRLF and inside multi-byte characters.
+    for (let i = 0; i < body.length && !res.destroyed; i += chunk) {
+      res.write(body.subarray(i, i + chunk));
+      await sleep(1);
+    }
+  } else {
+    // In pieces of 64 KiB, so a large body does not sit in one buffer.
+    for (let i = 0; i < body.length; i += 65536) res.write(body.subarray(i, i + 65536));
+  }
+  // 'hang': stay open until the client leaves or /kill.
+  if ((q.get('end') ?? 'close') === 'close') res.end();
+}
+
 export async function startTestServer(): Promise<TestServer> {
   const keys = new Map<string, KeyState>();
   const stateOf = (key: string): KeyState => {
@@ -167,27 +189,29 @@ export async function startTestServer(): Promise<TestServer> {
     switch (url.pathname) {
       case '/blank':
         return void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>probe</title><body></body>');
+      case '/page':
+        return void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(q.get('html') ?? '');
       case '/favicon.ico':
         return void res.writeHead(404).end();
-      case '/sse': {
-        const script = sseScript(q);
+      case '/sse':
         sseHead(200, q.has('xheader') ? { 'X-Custom': q.get('xheader')! } : {});
-        void (async () => {
-          const chunk = Number(q.get('chunk') ?? 0);
-          if (chunk > 0) {
-            // Small writes, each on its own tick: the client gets the body in many pieces,
-            // cut inside lines, inside CRLF and inside multi-byte characters.
-            for (let i = 0; i < script.body.length && !res.destroyed; i += chunk) {
-              res.write(script.body.subarray(i, i + chunk));
-              await sleep(1);
-            }
-          } else {
-            // In pieces of 64 KiB, so a large body does not sit in one buffer.
-            for (let i = 0; i < script.body.length; i += 65536) res.write(script.body.subarray(i, i + 65536));
+        return void writeBody(res, sseScript(q).body, q);
+      case '/raw':
+        sseHead();
+        return void writeBody(res, Buffer.from(q.get('b64') ?? '', 'base64url'), q);
+      case '/tick': {
+        sseHead();
+        const n = Number(q.get('n') ?? 600);
+        let i = Number(req.headers['last-event-id'] ?? 0) || 0;
+        const timer = setInterval(() => {
+          if (++i > n) {
+            clearInterval(timer);
+            if (q.get('end') !== 'hang') res.end();
+            return;
           }
-          // 'hang': stay open until the client leaves or /kill.
-          if ((q.get('end') ?? 'close') === 'close') res.end();
-        })();
+          res.write(`id: ${i}\ndata: tick ${i}\n\n`);
+        }, Number(q.get('ms') ?? 100));
+        res.on('close', () => clearInterval(timer));
         return;
       }
       case '/lastid': {

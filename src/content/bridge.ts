@@ -25,6 +25,7 @@ function connect(): Runtime.Port {
   });
   // The background went away (an MV3 worker is stopped when idle): reconnect and resend.
   p.onDisconnect.addListener(() => {
+    if (port !== p) return; // One we left already (see pageshow below).
     port = undefined;
     if (outbox.length > 0) send();
   });
@@ -40,6 +41,17 @@ function send(batch?: BridgeBatch): void {
     port.postMessage(batch);
   }
 }
+
+// A document restored from the back/forward cache: Chrome closed our port when it entered the
+// cache without telling this end (no onDisconnect), and posts on it are lost without an error.
+// Start a new port, with what is still unacknowledged.
+addEventListener('pageshow', (e) => {
+  if (!e.isTrusted || !e.persisted || !port) return;
+  const old = port;
+  port = undefined;
+  old.disconnect();
+  if (outbox.length > 0) send();
+});
 
 acceptPort((pagePort) => {
   pagePort.onmessage = (e: MessageEvent) => {
