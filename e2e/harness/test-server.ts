@@ -1,7 +1,8 @@
 // A test-only SSE server for the browser suites (transparency, fidelity, frames, hostile):
 // deterministic content (no clocks, no dates: `sendDate` is off), on 127.0.0.1 at an ephemeral
-// port, with a second server on another port (same handler) as a cross-origin peer. Cookies are per host, not per port, so
-// a cookie the page sets on 127.0.0.1 reaches the peer too (same site, other origin).
+// port, with a second server on another port (same handler) as a cross-origin peer. Cookies
+// are per host, not per port, so a cookie the page sets on 127.0.0.1 reaches the peer too
+// (same site, other origin).
 //
 // Endpoints (every one takes `key`, which names the request for /count, /closed and /kill, and
 // CORS parameters: acao=star|origin, acac=1, expose=<header names>):

@@ -2,7 +2,7 @@
 // batching of records to the bridge (one message per task over the private channel).
 import { PROTOCOL_VERSION, type PageBatch, type PageRecord } from '../shared/protocol';
 import { offerPort } from './channel';
-import { apply, indexOf, split } from './native';
+import { apply, bare, charCodeAt, defineProperty, getOwnPropertyDescriptor, indexOf, slice, split } from './native';
 
 const dispatch = EventTarget.prototype.dispatchEvent;
 const postMessage = MessagePort.prototype.postMessage;
@@ -21,7 +21,14 @@ export const newSid = () => nextSid++;
 // ---- batching ------------------------------------------------------------------------------
 
 const MAX_BATCH = 1000;
-let pending: PageRecord[] = [];
+/**
+ * A batch is sent once it holds this many characters of body text and event data: the bridge
+ * forwards a batch as one extension message, and Chrome refuses a message over 64 MiB.
+ */
+const BATCH_CHARS = 4 * 1024 * 1024;
+// Bare: an index setter the page puts on Array.prototype must not swallow our records.
+let pending: PageRecord[] = bare([]);
+let pendingChars = 0;
 // Messages posted before the bridge has taken its end wait in the channel.
 const channel = new NativeMessageChannel();
 const bridge = channel.port1;
@@ -31,7 +38,8 @@ let flushScheduled = false;
 function flush(): void {
   if (pending.length === 0) return;
   const batch: PageBatch = { v: PROTOCOL_VERSION, records: pending };
-  pending = [];
+  pending = bare([]);
+  pendingChars = 0;
   apply(postMessage, bridge, [batch]);
 }
 tick.port1.onmessage = () => {
@@ -41,15 +49,35 @@ tick.port1.onmessage = () => {
 
 export function emit(record: PageRecord): void {
   pending[pending.length] = record;
+  if (record.k === 'chunk') pendingChars += record.text.length;
+  else if (record.k === 'event') pendingChars += record.data.length;
   // A task that makes many records (a burst of events) sends them in messages of a bounded size.
-  if (pending.length >= MAX_BATCH) return flush();
+  if (pending.length >= MAX_BATCH || pendingChars >= BATCH_CHARS) return flush();
   if (!flushScheduled) {
     flushScheduled = true;
     apply(postMessage, tick.port2, [0]);
   }
 }
 
-offerPort(bridge, channel.port2, (e) => apply(dispatch, document, [e]));
+/**
+ * Body text of stream `sid` as the page read it; `bytes` is its size on the wire, when known.
+ * A long text (a whole body read with text()) goes in pieces of at most BATCH_CHARS (the
+ * bridge refuses a chunk over LIMITS.chunk): `bytes` goes with the first, the others say 0.
+ */
+export function emitChunk(sid: number, text: string, bytes?: number): void {
+  const t = now();
+  let at = 0;
+  do {
+    let end = at + BATCH_CHARS;
+    // Not between the two halves of a surrogate pair.
+    if (end < text.length && ((apply(charCodeAt, text, [end - 1]) as number) & 0xfc00) === 0xd800) end--;
+    const piece = end >= text.length && at === 0 ? text : (apply(slice, text, [at, end]) as string);
+    emit(bytes === undefined ? { k: 'chunk', sid, t, text: piece } : { k: 'chunk', sid, t, text: piece, bytes: at === 0 ? bytes : 0 });
+    at = end;
+  } while (at < text.length);
+}
+
+offerPort(channel.port2, (e) => apply(dispatch, document, [e]) as boolean);
 
 // ---- the page's stack ------------------------------------------------------------------------
 
@@ -57,7 +85,23 @@ offerPort(bridge, channel.port2, (e) => apply(dispatch, document, [e]));
 const stackGetter = Object.getOwnPropertyDescriptor(NativeError.prototype, 'stack')?.get;
 /** An error made here, to read the stack from later (formatting it costs; most are never read). */
 export const stackMark = () => new NativeError();
-const stackOf = (error: Error) => String(stackGetter ? apply(stackGetter, error, []) : error.stack);
+
+/**
+ * The text of `error.stack`. V8 formats it on first read with the page's
+ * Error.prepareStackTrace, if the page set one: that would run the page's code inside ours
+ * (and could throw, or return anything), so it is set aside for the read.
+ */
+function stackOf(error: Error): string {
+  if (stackGetter) return apply(stackGetter, error, []) as string;
+  const hook = getOwnPropertyDescriptor(NativeError, 'prepareStackTrace');
+  if (hook && !defineProperty(NativeError, 'prepareStackTrace', bare({ value: undefined }))) return '';
+  try {
+    const stack: unknown = error.stack;
+    return typeof stack === 'string' ? stack : '';
+  } finally {
+    if (hook) defineProperty(NativeError, 'prepareStackTrace', bare(hook));
+  }
+}
 // Where this script's own frames point (Chrome: its chrome-extension:// URL; Firefox: a
 // MAIN-world script is "<anonymous code>"), read once from a frame of ours at start.
 const ownLocation = (stackOf(stackMark()).split('\n').find((l) => /:\d+:\d+\)?$/.test(l)) ?? '')

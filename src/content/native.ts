@@ -1,13 +1,20 @@
 // Natives the page hook relies on, taken at document_start before any page script can
 // replace them: a page that later patches Reflect, WeakMap or EventTarget must neither see
 // our calls nor break them.
-export const { apply, construct } = Reflect;
+export const { apply, construct, defineProperty, getOwnPropertyDescriptor } = Reflect;
 export const createObject = Object.create;
-export const { split, indexOf, slice } = String.prototype;
+const setPrototypeOf = Object.setPrototypeOf;
+export const { split, indexOf, slice, charCodeAt } = String.prototype;
 export const { then } = Promise.prototype;
 export const regExpExec = RegExp.prototype.exec;
 /** The getter of a native accessor property, taken now. */
 export const getter = (proto: object, key: string) => Object.getOwnPropertyDescriptor(proto, key)!.get!;
+/**
+ * `o` without a prototype: nothing a page adds to Object.prototype or Array.prototype (an
+ * index setter, a `size` or `start` getter) is read from it or runs when it is written to.
+ * For our arrays and for the dictionaries we give to natives.
+ */
+export const bare = <T extends object>(o: T): T => setPrototypeOf(o, null) as T;
 const weakMapGet = WeakMap.prototype.get;
 const weakMapSet = WeakMap.prototype.set;
 

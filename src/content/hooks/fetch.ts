@@ -5,8 +5,8 @@
 // for one (never reading ahead, never buffering), so cancel, abort and errors reach the page
 // as before. text(), arrayBuffer() and bytes() stay native; what they resolve with is recorded.
 import { replaceFunction, replaceGetter } from '../disguise';
-import { emit, newSid, now, pageStack, stackMark } from '../emitter';
-import { SafeWeakMap, apply, getter, then } from '../native';
+import { emit, emitChunk, newSid, now, pageStack, stackMark } from '../emitter';
+import { SafeWeakMap, apply, bare, getter, then } from '../native';
 import { isEventStream } from '../sse-mime';
 import { describeError, headerList } from './shared';
 
@@ -53,7 +53,7 @@ const observed = new SafeWeakMap<Response, Observed>();
 function chunk(o: Observed, bytes: Uint8Array, stream: boolean): void {
   const text = apply(decode, o.decoder, stream ? [bytes, { stream: true }] : [bytes]) as string;
   const size = apply(byteLengthOf, bytes, []);
-  if (text !== '' || size > 0) emit({ k: 'chunk', sid: o.sid, t: now(), text, bytes: size });
+  if (text !== '' || size > 0) emitChunk(o.sid, text, size);
 }
 
 function end(o: Observed, how: 'done' | 'aborted' | 'error' | 'cancelled', error = ''): void {
@@ -102,9 +102,11 @@ function passThrough(native: ReadableStream<Uint8Array>, o: Observed): ReadableS
     if (o.reader && !o.held) apply(releaseLock, o.reader, []);
     if (!o.held) o.reader = undefined;
   };
+  // Bare dictionaries: a `start`, `size` or `autoAllocateChunkSize` the page put on
+  // Object.prototype must not be read by the ReadableStream constructor.
   return new NativeReadableStream(
-    {
-      type: 'bytes',
+    bare({
+      type: 'bytes' as const,
       pull(controller: ReadableByteStreamController) {
         return apply(then, apply(read, acquire(), []), [
           (result: ReadableStreamReadResult<Uint8Array>) => {
@@ -131,8 +133,8 @@ function passThrough(native: ReadableStream<Uint8Array>, o: Observed): ReadableS
         end(o, 'cancelled', describeError(reason));
         return apply(cancelReader, acquire(), [reason]);
       },
-    },
-    { highWaterMark: 0 },
+    }),
+    bare({ highWaterMark: 0 }),
   );
 }
 
@@ -159,7 +161,7 @@ function recordResult(key: 'text' | 'arrayBuffer' | 'bytes' | 'json' | 'blob' | 
       return apply(then, result, [
         (value: never) => {
           const content = toBytes?.(value);
-          if (typeof content === 'string') emit({ k: 'chunk', sid: o.sid, t: now(), text: content });
+          if (typeof content === 'string') emitChunk(o.sid, content);
           else if (content) chunk(o, content, false);
           end(o, 'done', toBytes ? '' : `read with ${key}(): its text is not seen`);
           return value;

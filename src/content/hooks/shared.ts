@@ -1,31 +1,44 @@
 // Small readers shared by the fetch and XHR hooks, built on natives only.
-import { apply, getter } from '../native';
+import { apply, bare, getOwnPropertyDescriptor, getter } from '../native';
 
 const headersForEach = Headers.prototype.forEach;
 const domExceptionName = getter(DOMException.prototype, 'name') as (this: DOMException) => string;
 const domExceptionMessage = getter(DOMException.prototype, 'message') as (this: DOMException) => string;
-const { getPrototypeOf, getOwnPropertyDescriptor } = Object;
-const nativeErrors: object[] = [TypeError.prototype, Error.prototype, RangeError.prototype];
+const { getPrototypeOf } = Reflect;
+const nativeErrors: [object, string][] = [
+  [TypeError.prototype, 'TypeError'],
+  [Error.prototype, 'Error'],
+  [RangeError.prototype, 'RangeError'],
+];
 
 /** A response's headers as [name, value] pairs. */
 export function headerList(headers: Headers): [string, string][] {
-  const list: [string, string][] = [];
+  const list: [string, string][] = bare([]);
   apply(headersForEach, headers, [(value: string, name: string) => (list[list.length] = [name, value])]);
   return list;
 }
 
 /**
  * "AbortError: …" for a DOMException, "TypeError: …" for a native error, otherwise only the
- * kind of value: never a getter or toString of the page's.
+ * kind of value: never a getter or toString of the page's (the value may be a page's Proxy,
+ * whose traps run page code: whatever they do, the answer is 'error').
  */
 export function describeError(error: unknown): string {
   try {
     return `${apply(domExceptionName, error, [])}: ${apply(domExceptionMessage, error, [])}`;
   } catch {
     if (typeof error !== 'object' || error === null) return typeof error;
-    const proto = getPrototypeOf(error) as object;
-    const message = getOwnPropertyDescriptor(error, 'message')?.value;
-    const i = nativeErrors.indexOf(proto);
-    return i >= 0 && typeof message === 'string' ? `${['TypeError', 'Error', 'RangeError'][i]}: ${message}` : 'error';
+    try {
+      const proto = getPrototypeOf(error);
+      const desc = getOwnPropertyDescriptor(error, 'message');
+      const message: unknown = desc && bare(desc).value;
+      for (let i = 0; i < nativeErrors.length; i++) {
+        const known = nativeErrors[i]!;
+        if (proto === known[0] && typeof message === 'string') return `${known[1]}: ${message}`;
+      }
+    } catch {
+      // A Proxy's trap threw.
+    }
+    return 'error';
   }
 }

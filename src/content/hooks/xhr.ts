@@ -2,8 +2,8 @@
 // text/event-stream, the text the XHR has received is read as it grows, with listeners of our
 // own added at send(). Only send() is replaced (a disguised proxy); the page's XHR is its own.
 import { replaceFunction } from '../disguise';
-import { emit, newSid, now, pageStack, stackMark } from '../emitter';
-import { SafeWeakMap, apply, getter, indexOf, slice, split } from '../native';
+import { emit, emitChunk, newSid, now, pageStack, stackMark } from '../emitter';
+import { SafeWeakMap, apply, bare, getter, indexOf, slice, split } from '../native';
 import { isEventStream } from '../sse-mime';
 
 const xhrProto = XMLHttpRequest.prototype;
@@ -31,7 +31,7 @@ const exchanges = new SafeWeakMap<XMLHttpRequest, Exchange>();
 
 function headerList(xhr: XMLHttpRequest): [string, string][] {
   const lines = apply(split, apply(getAllResponseHeaders, xhr, []), ['\r\n']) as string[];
-  const list: [string, string][] = [];
+  const list: [string, string][] = bare([]);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const colon = apply(indexOf, line, [': ']) as number;
@@ -65,7 +65,7 @@ function onProgress(this: XMLHttpRequest): void {
   if (readyState < 3 || (type !== '' && type !== 'text')) return;
   const text = apply(responseTextOf, this, []);
   if (text.length > x.offset) {
-    emit({ k: 'chunk', sid: x.sid, t: now(), text: apply(slice, text, [x.offset]) as string });
+    emitChunk(x.sid, apply(slice, text, [x.offset]) as string);
     x.offset = text.length;
   }
 }
