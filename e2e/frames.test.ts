@@ -192,7 +192,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('frames in %s', (name) => {
   // goes on after the restore, and its records reach a background that (today) started a new
   // log at the restore's navigation and so counts them invalid. Firefox does not cache a page
   // with an open EventSource: going back loads it anew. See the report of issue 4.
-  it.skipIf(name === 'chromium')('a stream open across the cache: every event after going back is captured, none invalid', async () => {
+  it('a stream open across the cache: every event after going back is captured, none invalid', async () => {
     const key = `bf-open-${name}`;
     const page = await pages.open(tickingPage(key));
     const tabId = await tabIdOf(launched, page);

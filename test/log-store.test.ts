@@ -16,13 +16,13 @@ function saveOf(log: TabLog, replace = false): TabSave {
   const snapshot = log.snapshot();
   const delta = log.takeDelta();
   return replace
-    ? { tabId: log.tabId, replace, meta: log.saveMeta(), streams: snapshot.streams, removedStreams: [], events: snapshot.events }
-    : { tabId: log.tabId, replace, meta: log.saveMeta(), streams: delta?.streams ?? [], removedStreams: delta?.removedStreams ?? [], events: delta?.events ?? [] };
+    ? { tabId: log.tabId, replace, meta: log.saveMeta(), streams: snapshot.streams, removedStreams: [], archived: log.archivedStreams(), events: snapshot.events }
+    : { tabId: log.tabId, replace, meta: log.saveMeta(), streams: delta?.streams ?? [], removedStreams: delta?.removedStreams ?? [], archived: [], events: delta?.events ?? [] };
 }
 
 async function reopen(factory: IDBFactory): Promise<ReturnType<TabLog['snapshot']>[]> {
   const store = await IdbLogStore.open(factory);
-  return (await store.load()).map(({ meta, streams, events }) => TabLog.restore(meta, streams, events, { maxEvents: 1e6, maxBytes: 1e9 }).snapshot());
+  return (await store.load()).map(({ meta, streams, events, archived }) => TabLog.restore(meta, streams, events, { maxEvents: 1e6, maxBytes: 1e9 }, archived).snapshot());
 }
 
 describe('IdbLogStore', () => {
@@ -77,6 +77,8 @@ describe('IdbLogStore', () => {
     let loaded = await reopen(factory);
     expect(loaded.map((s) => [s.tabId, s.streams.length, s.events.length])).toEqual([[1, 0, 0], [2, 1, 1]]);
     expect(loaded[0]!.pages[0]!.url).toBe('http://127.0.0.1/next');
+    // The old page's stream is kept aside (for a return from the back/forward cache), apart from the streams.
+    expect((await (await IdbLogStore.open(factory)).load())[0]!.archived.map((x) => x.id)).toEqual(['d1:1']);
     await store.save([], [2]);
     loaded = await reopen(factory);
     expect(loaded.map((s) => s.tabId)).toEqual([1]);

@@ -572,6 +572,17 @@ describe('TabLog.nextPage', () => {
     expect(next.snapshot().events.map((e) => e.seq)).toEqual([2, 4]);
   });
 
+  it("a body stream that overtook the navigation goes on parsing into the new page's log", () => {
+    const log = new TabLog(1, BIG);
+    log.apply(fresh, [
+      { k: 'response', sid: 2, t: 1000, kind: 'fetch', url: 'http://127.0.0.1:8080/llm', status: 200, statusText: 'OK', headers: [], headersAt: 1001, stack: '' },
+      { k: 'chunk', sid: 2, t: 1002, text: 'data: a\n\ndata: b' },
+    ]);
+    const next = log.nextPage(990, `${PAGE}?2`, false);
+    next.apply(fresh, [{ k: 'chunk', sid: 2, t: 1003, text: '\n\n' }]);
+    expect(next.snapshot().events.map((e) => e.data)).toEqual(['a', 'b']);
+  });
+
   it('with preserve, keeps every stream, each marked with its page, and starts the counters afresh only without', () => {
     const log = new TabLog(1, BIG);
     log.apply(old, [create(1, 100), event(1, 150, 'old page')], 2);
@@ -797,5 +808,48 @@ describe('TabLog: streams beyond MAX_STREAMS', () => {
     // A record for a dropped stream is refused and counted, like any unknown stream's.
     log.apply(top, [event(3, 1e6, 'late')]);
     expect(log.snapshot().counters.invalidRecords).toBe(1);
+  });
+});
+
+describe('TabLog: a document restored from the back/forward cache', () => {
+  const old: RecordOrigin = { doc: { id: 'old', url: PAGE, top: true }, frameId: 0 };
+  const other: RecordOrigin = { doc: { id: 'other', url: `${PAGE}?b`, top: true }, frameId: 0 };
+  const body = (sid: number): PageRecord => ({
+    k: 'response', sid, t: 5, kind: 'fetch', url: 'http://127.0.0.1:8080/llm', status: 200, statusText: 'OK', headers: [], headersAt: 6, stack: '',
+  });
+
+  it('gets its streams back (in the current page) with its next batch, bodies mid-block included; nothing is invalid', () => {
+    let log = new TabLog(1, BIG);
+    log.applyBatch(old, 1, [create(1, 1), open(1, 2), event(1, 3, 'before'), body(2), { k: 'chunk', sid: 2, t: 7, text: 'data: he' }], 0);
+    log = log.nextPage(100, `${PAGE}?b`, false); // away
+    log.applyBatch(other, 1, [create(1, 101)], 0);
+    expect(log.snapshot().streams.map((s) => s.id)).toEqual(['other:1']);
+    log = log.nextPage(200, PAGE, false); // back: the cache restores `old`
+    log.applyBatch(old, 2, [event(1, 201, 'after'), { k: 'chunk', sid: 2, t: 202, text: 'llo\n\n' }], 0);
+    const snap = log.snapshot();
+    expect(snap.streams.map((s) => [s.id, s.page])).toEqual([['old:1', 3], ['old:2', 3]]);
+    expect(snap.events.map((e) => [e.streamId, e.data])).toEqual([['old:1', 'after'], ['old:2', 'hello']]);
+    expect(snap.counters.invalidRecords).toBe(0);
+    // Its stream still counts what it got before (its records went with the page).
+    expect(streamOf(log, 'old:1').eventCount).toBe(2);
+  });
+
+  it('keeps the archive across a restart, and at most the newest 1000 streams in it', () => {
+    let log = new TabLog(1, BIG);
+    log.apply(old, [create(1, 1), body(2), { k: 'chunk', sid: 2, t: 7, text: 'data: he' }]);
+    log = log.nextPage(100, `${PAGE}?b`, false);
+    const restored = TabLog.restore(log.saveMeta(), log.snapshot().streams, log.snapshot().events, BIG, log.archivedStreams());
+    restored.apply(old, [{ k: 'chunk', sid: 2, t: 202, text: 'llo\n\n' }]);
+    expect(restored.snapshot().events.map((e) => e.data)).toEqual(['hello']);
+
+    let many = new TabLog(1, BIG);
+    for (let d = 0; d < 12; d++) {
+      const doc: RecordOrigin = { doc: { id: `d${d}`, url: PAGE, top: true }, frameId: 0 };
+      many.apply(doc, Array.from({ length: 100 }, (_, i) => create(i, d * 1000 + 1)));
+      many = many.nextPage(d * 1000 + 500, PAGE, false);
+    }
+    const kept = many.archivedStreams();
+    expect(kept).toHaveLength(1000);
+    expect(kept[0]!.id).toBe('d2:0');
   });
 });

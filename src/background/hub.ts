@@ -58,8 +58,8 @@ export class Hub {
       return [];
     });
     const live = await liveTabs(stored.map((t) => t.meta.tabId));
-    for (const { meta, streams, events } of stored) {
-      if (live.has(meta.tabId)) this.logs.set(meta.tabId, TabLog.restore(meta, streams, events, limitsOf(settings)));
+    for (const { meta, streams, events, archived } of stored) {
+      if (live.has(meta.tabId)) this.logs.set(meta.tabId, TabLog.restore(meta, streams, events, limitsOf(settings), archived));
       else this.removedTabs.push(meta.tabId);
     }
     if (this.removedTabs.length > 0) this.schedule();
@@ -193,11 +193,13 @@ export class Hub {
       const snapshot = log.snapshot();
       const delta = log.takeDelta();
       message = reset ? snapshot : delta;
-      save = { tabId, replace: true, meta: log.saveMeta(), streams: snapshot.streams, removedStreams: [], events: snapshot.events };
+      const archived = log.archivedStreams();
+      save = { tabId, replace: true, meta: log.saveMeta(), streams: snapshot.streams, removedStreams: [], archived, events: snapshot.events };
     } else {
       const delta = log.takeDelta();
       message = delta;
-      save = { tabId, replace: false, meta: log.saveMeta(), streams: delta?.streams ?? [], removedStreams: delta?.removedStreams ?? [], events: delta?.events ?? [] };
+      const changes = { streams: delta?.streams ?? [], removedStreams: delta?.removedStreams ?? [], events: delta?.events ?? [] };
+      save = { tabId, replace: false, meta: log.saveMeta(), ...changes, archived: [] };
     }
     this.staged.push({ save, message, recipients, acks });
     this.schedule();

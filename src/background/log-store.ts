@@ -15,6 +15,8 @@ export interface TabSave {
   streams: Stream[];
   /** Streams the log dropped. */
   removedStreams: string[];
+  /** With `replace`: the streams the log keeps aside for earlier pages' documents (TabLog.archivedStreams). */
+  archived: Stream[];
   /** Records added since the last save (all kept ones with `replace`). */
   events: EventRecord[];
 }
@@ -23,6 +25,7 @@ export interface StoredTab {
   meta: TabLogMeta;
   streams: Stream[];
   events: EventRecord[];
+  archived: Stream[];
 }
 
 export interface LogStore {
@@ -45,6 +48,7 @@ interface StreamRow {
   tabId: number;
   id: string;
   stream: Stream;
+  archived?: true;
 }
 
 interface ChunkRow {
@@ -89,8 +93,8 @@ export class IdbLogStore implements LogStore {
       done(tx.objectStore(STREAMS).getAll() as IDBRequest<StreamRow[]>),
       done(tx.objectStore(CHUNKS).getAll() as IDBRequest<ChunkRow[]>),
     ]);
-    const tabs = new Map<number, StoredTab>(metas.map((meta) => [meta.tabId, { meta, streams: [], events: [] }]));
-    for (const row of streams) tabs.get(row.tabId)?.streams.push(row.stream);
+    const tabs = new Map<number, StoredTab>(metas.map((meta) => [meta.tabId, { meta, streams: [], events: [], archived: [] }]));
+    for (const row of streams) tabs.get(row.tabId)?.[row.archived ? 'archived' : 'streams'].push(row.stream);
     // getAll returns them in key order: by tab, then by first seq.
     for (const row of chunks) {
       const tab = tabs.get(row.tabId);
@@ -118,6 +122,7 @@ export class IdbLogStore implements LogStore {
       tabs.put(meta);
       for (const stream of save.streams) streams.put({ tabId, id: stream.id, stream } satisfies StreamRow);
       for (const id of save.removedStreams) streams.delete([tabId, id]);
+      for (const stream of save.archived) streams.put({ tabId, id: stream.id, stream, archived: true } satisfies StreamRow);
       if (events.length > 0) {
         const row: ChunkRow = { tabId, first: events[0]!.seq, last: events[events.length - 1]!.seq, events };
         chunkStore.put(row);

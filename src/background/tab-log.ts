@@ -48,6 +48,12 @@ export class TabLog {
   private readonly kept = new Map<string, number>();
   /** Streams evicted since the last takeDelta(). */
   private removedStreams: string[] = [];
+  /**
+   * The streams of earlier pages' documents, by document id, oldest first (without "preserve
+   * log"): a document restored from the back/forward cache goes on with its streams, which
+   * come back with its next batch. Their parsers and network matches stay in the maps below.
+   */
+  private archive = new Map<string, Stream[]>();
   /** Records in seq order; the oldest `head` entries are already dropped (compacted lazily). */
   private events: EventRecord[] = [];
   private head = 0;
@@ -81,9 +87,10 @@ export class TabLog {
   ) {}
 
   /** A log as saved by saveMeta(), with its streams and its records (in any order; older ones than `meta.firstSeq` are skipped). */
-  static restore(meta: TabLogMeta, streams: readonly Stream[], events: readonly EventRecord[], limits: LogLimits): TabLog {
+  static restore(meta: TabLogMeta, streams: readonly Stream[], events: readonly EventRecord[], limits: LogLimits, archived: readonly Stream[] = []): TabLog {
     const log = new TabLog(meta.tabId, limits, meta.pages);
     for (const s of streams) log.streams.set(s.id, s);
+    for (const s of archived) log.archiveStream(s);
     log.events = events.filter((e) => e.seq >= meta.firstSeq).sort((a, b) => a.seq - b.seq);
     for (const e of log.events) log.keep(e);
     log.newEventsFrom = log.events.length;
@@ -94,8 +101,9 @@ export class TabLog {
     log.pendingNetwork = meta.pendingNetwork;
     log.networkMatch = new Map(meta.networkMatch);
     log.networkCount = new Map(meta.networkCount);
+    const archivedById = new Map(archived.map((s) => [s.id, s]));
     for (const [id, state] of meta.parsers) {
-      const s = log.streams.get(id);
+      const s = log.streams.get(id) ?? archivedById.get(id);
       if (s) log.parsers.set(id, log.bodyParser(s, state));
     }
     log.enforceLimits();
@@ -146,6 +154,7 @@ export class TabLog {
 
   /** Applies a validated batch from one document; records that fit no stream are counted invalid. */
   apply(origin: RecordOrigin, records: readonly PageRecord[], invalid = 0): void {
+    if (this.archive.size > 0) this.unarchive(origin.doc.id);
     this.counters.invalidRecords += invalid;
     for (const r of records) {
       if (!this.applyOne(origin, r)) this.counters.invalidRecords++;
@@ -238,25 +247,72 @@ export class TabLog {
     }
     const next = new TabLog(this.tabId, this.limits, [page]);
     next.nextSeq = this.nextSeq;
+    for (const [doc, list] of this.archive) next.archive.set(doc, [...list]);
     for (const s of this.streams.values()) {
-      if (!isNew(s)) continue;
-      s.page = page.n;
-      next.streams.set(s.id, s);
-      next.changedStreams.add(s.id);
-      const parser = this.parsers.get(s.id);
-      if (parser) next.parsers.set(s.id, parser);
-      const matched = this.networkCount.get(s.id);
-      if (matched !== undefined) next.networkCount.set(s.id, matched);
+      if (isNew(s)) {
+        s.page = page.n;
+        next.streams.set(s.id, s);
+        next.changedStreams.add(s.id);
+      } else next.archiveStream(s);
     }
+    next.trimArchive();
+    const known = (id: string) => next.streams.has(id) || next.archive.has(docOf(id));
+    for (const [id, parser] of this.parsers) {
+      const s = next.streams.get(id) ?? next.archive.get(docOf(id))?.find((a) => a.id === id);
+      // A parser adds to the log that made it: the next log makes its own, from where this one is.
+      if (s) next.parsers.set(id, next.bodyParser(s, parser.save()));
+    }
+    for (const [id, matched] of this.networkCount) if (known(id)) next.networkCount.set(id, matched);
     for (const e of this.events.slice(this.head)) {
       if (!next.streams.has(e.streamId)) continue;
       next.events.push(e);
       next.keep(e);
     }
-    for (const [requestId, match] of this.networkMatch) if (next.streams.has(match.streamId)) next.networkMatch.set(requestId, match);
+    for (const [requestId, match] of this.networkMatch) if (known(match.streamId)) next.networkMatch.set(requestId, match);
     next.pendingNetwork = this.pendingNetwork.filter((a) => a.startedAt >= at - CLOCK_SLACK_MS);
     for (const [doc, seq] of this.lastSeq) next.lastSeq.set(doc, seq);
     return next;
+  }
+
+  /** The streams kept aside for documents of earlier pages (see `archive`). */
+  archivedStreams(): Stream[] {
+    return [...this.archive.values()].flat().map(cloneStream);
+  }
+
+  private archiveStream(s: Stream): void {
+    const doc = docOf(s.id);
+    const list = this.archive.get(doc);
+    if (list) list.push(s);
+    else this.archive.set(doc, [s]);
+  }
+
+  /** Keeps the newest documents' streams, at most MAX_ARCHIVED_STREAMS. */
+  private trimArchive(): void {
+    let total = 0;
+    for (const list of this.archive.values()) total += list.length;
+    for (const [doc, list] of this.archive) {
+      if (total <= MAX_ARCHIVED_STREAMS) return;
+      this.archive.delete(doc);
+      total -= list.length;
+      for (const s of list) {
+        this.parsers.delete(s.id);
+        this.networkCount.delete(s.id);
+      }
+    }
+  }
+
+  /** A document of an earlier page speaks again (restored from the back/forward cache): its streams are back, in the current page. */
+  private unarchive(doc: string): void {
+    const list = this.archive.get(doc);
+    if (!list) return;
+    this.archive.delete(doc);
+    const page = this.pages[this.pages.length - 1]!.n;
+    for (const s of list) {
+      s.page = page;
+      this.streams.set(s.id, s);
+      this.changedStreams.add(s.id);
+    }
+    if (this.streams.size > MAX_STREAMS) this.evictStreams();
   }
 
   snapshot(): LogSnapshot {
@@ -487,6 +543,12 @@ export class TabLog {
 
 /** Page and browser clocks may differ by a little: what counts as "since a navigation". */
 const CLOCK_SLACK_MS = 5;
+
+/** Streams of earlier pages' documents kept aside, at most (see `archive`). */
+const MAX_ARCHIVED_STREAMS = 1000;
+
+/** The document a stream id belongs to (ids are `<document id>:<stream number>`). */
+const docOf = (streamId: string) => streamId.slice(0, streamId.lastIndexOf(':'));
 
 /** Streams kept per tab, at most (see evictStreams). */
 export const MAX_STREAMS = 10_000;
