@@ -100,3 +100,23 @@ async function launchFirefox({ headless = true, devtools = false, extension = tr
     close: () => browser.close().catch(() => undefined),
   };
 }
+
+/**
+ * Evaluates `expression` with Firefox's own privileges (its chrome context, over WebDriver
+ * BiDi; --remote-allow-system-access allows it) and returns the value it resolves to.
+ */
+export async function evaluateInFirefoxChrome(browser: Browser, expression: string): Promise<unknown> {
+  // puppeteer's BiDi browser has its connection, not in its public types.
+  const connection = (browser as unknown as { connection: BidiConnection }).connection;
+  const tree = (await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' })).result as { contexts: { context: string }[] };
+  const context = tree.contexts[0]?.context;
+  if (!context) throw new Error('no chrome window over WebDriver BiDi (is --remote-allow-system-access set?)');
+  const { result } = await connection.send('script.evaluate', { expression, target: { context }, awaitPromise: true });
+  const r = result as { type: string; result?: { value?: unknown }; exceptionDetails?: { text?: string } };
+  if (r.type !== 'success') throw new Error(`chrome-context script failed: ${r.exceptionDetails?.text ?? JSON.stringify(r)}`);
+  return r.result?.value;
+}
+
+interface BidiConnection {
+  send(method: string, params: object): Promise<{ result: unknown }>;
+}

@@ -25,7 +25,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Browser, Frame, Page, Target } from 'puppeteer-core';
-import { DIST, launch, type BrowserName, type Launched } from './launch';
+import { DIST, evaluateInFirefoxChrome, launch, type BrowserName, type Launched } from './launch';
 import { gotoExtensionPage, openPanel, PANEL_PATH } from './open-panel';
 
 // ---------------------------------------------------------------------------------------------
@@ -437,37 +437,20 @@ function chromiumProbe(launched: Launched, page: Page, panel: Frame): MemoryProb
 // type. mozMemory only appears in documents created after the pref, so the extension is
 // reloaded once, before the page opens, to give its background page a fresh document.
 
-interface BidiConnection {
-  send(method: string, params: object): Promise<{ result: unknown }>;
-}
-
+/** Firefox's chrome context, for expressions that produce a JSON string. */
 class FirefoxChrome {
-  private constructor(
-    private readonly connection: BidiConnection,
-    private readonly context: string,
-  ) {}
+  constructor(private readonly browser: Browser) {}
 
-  static async attach(browser: Browser): Promise<FirefoxChrome> {
-    // puppeteer's BiDi browser has its connection, not in its public types.
-    const connection = (browser as unknown as { connection: BidiConnection }).connection;
-    const { result } = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
-    const context = (result as { contexts: { context: string }[] }).contexts[0]?.context;
-    if (!context) throw new Error('no chrome window over WebDriver BiDi (is --remote-allow-system-access set?)');
-    return new FirefoxChrome(connection, context);
-  }
-
-  /** Evaluates `expression` with system privileges; it must produce a JSON string. */
   async json<T>(expression: string): Promise<T> {
-    const { result } = await this.connection.send('script.evaluate', { expression, target: { context: this.context }, awaitPromise: true });
-    const r = result as { type: string; result?: { value?: unknown }; exceptionDetails?: { text?: string } };
-    if (r.type !== 'success' || typeof r.result?.value !== 'string') throw new Error(`chrome eval failed: ${r.exceptionDetails?.text ?? JSON.stringify(r)}`);
-    return JSON.parse(r.result.value) as T;
+    const value = await evaluateInFirefoxChrome(this.browser, expression);
+    if (typeof value !== 'string') throw new Error(`chrome eval gave ${typeof value}, not JSON text`);
+    return JSON.parse(value) as T;
   }
 }
 
 /** Turns on performance.mozMemory and reloads the extension so its background page has it too. */
 async function prepareFirefox(launched: Launched): Promise<FirefoxChrome> {
-  const chrome = await FirefoxChrome.attach(launched.browser);
+  const chrome = new FirefoxChrome(launched.browser);
   await chrome.json(`(Services.prefs.setBoolPref('dom.enable_memory_stats', true), '1')`);
   const helper = await launched.browser.newPage();
   await gotoExtensionPage(helper, `${launched.extensionOrigin}${PANEL_PATH}?tabId=-1`);

@@ -4,7 +4,7 @@
 // (WebDriver BiDi in the browser's chrome context, which --remote-allow-system-access allows).
 import type { Page } from 'puppeteer-core';
 import { FIREFOX_ID } from '../../manifest.config';
-import { CHROME_EXTENSION_ID, type Launched } from '../../scripts/launch';
+import { CHROME_EXTENSION_ID, evaluateInFirefoxChrome, type Launched } from '../../scripts/launch';
 
 const WORKER_URL = `chrome-extension://${CHROME_EXTENSION_ID}/`;
 
@@ -22,7 +22,7 @@ export async function stopBackground(launched: Launched, anyPage: Page): Promise
     return;
   }
   const state = await evaluateInFirefoxChrome(
-    launched,
+    launched.browser,
     `(async () => {
       const extension = WebExtensionPolicy.getByID(${JSON.stringify(FIREFOX_ID)}).extension;
       await extension.terminateBackground();
@@ -35,19 +35,6 @@ export async function stopBackground(launched: Launched, anyPage: Page): Promise
 /** Whether the background runs (Firefox: its state; Chromium: a worker target exists). */
 export async function backgroundRunning(launched: Launched): Promise<boolean> {
   if (launched.name === 'chromium') return launched.browser.targets().some((t) => t.type() === 'service_worker' && t.url().startsWith(WORKER_URL));
-  const state = await evaluateInFirefoxChrome(launched, `WebExtensionPolicy.getByID(${JSON.stringify(FIREFOX_ID)}).extension.backgroundState`);
+  const state = await evaluateInFirefoxChrome(launched.browser, `WebExtensionPolicy.getByID(${JSON.stringify(FIREFOX_ID)}).extension.backgroundState`);
   return state === 'running';
-}
-
-interface BidiConnection {
-  send(method: string, params: object): Promise<{ result: any }>;
-}
-
-async function evaluateInFirefoxChrome(launched: Launched, expression: string): Promise<unknown> {
-  const connection = (launched.browser as unknown as { connection: BidiConnection }).connection;
-  const tree = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
-  const context = tree.result.contexts[0].context as string;
-  const { result } = await connection.send('script.evaluate', { expression, target: { context }, awaitPromise: true });
-  if (result.type !== 'success') throw new Error(`chrome-context script failed: ${JSON.stringify(result)}`);
-  return result.result.value;
 }
