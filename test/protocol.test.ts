@@ -180,15 +180,25 @@ describe('parsePageRecord: rejects', () => {
 describe('parsePageRecord: size limits', () => {
   it.each<[Kind, 'url' | 'type' | 'id' | 'origin', number]>([
     ['create', 'url', LIMITS.url],
-    ['listen', 'type', LIMITS.type],
-    ['event', 'type', LIMITS.type],
-    ['event', 'id', LIMITS.id],
     ['event', 'origin', LIMITS.origin],
   ])('%s.%s: %i code units accepted, one more rejected', (kind, key, limit) => {
     const atLimit = parsePageRecord(withField(kind, key, 'x'.repeat(limit)));
     expect(atLimit).not.toBeNull();
     expect((atLimit as unknown as Record<string, unknown>)[key]).toBe('x'.repeat(limit));
     expect(parsePageRecord(withField(kind, key, 'x'.repeat(limit + 1)))).toBeNull();
+  });
+
+  it.each<[Kind, 'type' | 'id', number]>([
+    ['listen', 'type', LIMITS.type],
+    ['event', 'type', LIMITS.type],
+    ['event', 'id', LIMITS.id],
+  ])('%s.%s: over %i code units it is cut, not refused; an event says so', (kind, key, limit) => {
+    const atLimit = parsePageRecord(withField(kind, key, 'x'.repeat(limit))) as unknown as Record<string, unknown>;
+    expect(atLimit[key]).toBe('x'.repeat(limit));
+    expect(atLimit.cut).toBeUndefined();
+    const over = parsePageRecord(withField(kind, key, 'x'.repeat(limit) + 'TAIL')) as unknown as Record<string, unknown>;
+    expect(over[key]).toBe('x'.repeat(limit));
+    expect(over.cut).toBe(kind === 'event' ? true : undefined);
   });
 
   it('a stack over LIMITS.stack is cut to LIMITS.stack, not rejected', () => {
@@ -289,7 +299,7 @@ describe('parsePageBatch', () => {
         'open',
         [],
         valid.listen.input,
-        withField('event', 'id', 'x'.repeat(LIMITS.id + 1)),
+        withField('event', 'origin', 'x'.repeat(LIMITS.origin + 1)),
       ],
     });
     expect(batch).toStrictEqual({ records: [valid.create.output, valid.open.output, valid.listen.output], invalid: 6 });

@@ -225,6 +225,12 @@ describe('TabLog: events', () => {
     expect(streamOf(log, 'd1:0').bytes).toBe(5_000_002);
   });
 
+  it('an event whose type or id was cut is marked truncated, sized by its data', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(0, 1), event(0, 2, 'abc', { cut: true })]);
+    expect(log.snapshot().events[0]).toMatchObject({ truncated: true, size: 3 });
+  });
+
   it('seq numbers strictly increase across streams and documents', () => {
     const log = new TabLog(1, BIG);
     log.apply(top, [create(0, 1), create(1, 1), event(0, 2, 'a'), event(1, 3, 'b')]);
@@ -307,9 +313,9 @@ describe('TabLog: bounds', () => {
     expect(snap.counters.droppedEvents).toBe(7);
   });
 
-  it('maxBytes drops the oldest events until the UTF-8 total fits', () => {
-    // Each event is 6 bytes ('€€'), 2 code units.
-    const log = new TabLog(1, { maxEvents: 1000, maxBytes: 20 });
+  it('maxBytes drops the oldest events until the total fits', () => {
+    // Each event counts 14: 6 bytes of data ('€€', 2 code units), its id and its type ('message').
+    const log = new TabLog(1, { maxEvents: 1000, maxBytes: 42 });
     log.apply(top, [create(0, 0)]);
     for (let i = 1; i <= 5; i++) log.apply(top, [event(0, i, '€€', { id: String(i) })]);
     const snap = log.snapshot();
@@ -320,7 +326,8 @@ describe('TabLog: bounds', () => {
   });
 
   it('maxBytes keeps exactly maxBytes and counts truncated events by their full size', () => {
-    const log = new TabLog(1, { maxEvents: 1000, maxBytes: 100 });
+    // Each counts 58: 50 bytes of data, its id and its type.
+    const log = new TabLog(1, { maxEvents: 1000, maxBytes: 116 });
     log.apply(top, [create(0, 0), event(0, 1, 'a'.repeat(50), { id: '1' }), event(0, 2, 'b'.repeat(50), { id: '2' })]);
     expect(log.snapshot().events.map((e) => e.id)).toEqual(['1', '2']);
     expect(log.snapshot().counters.droppedEvents).toBe(0);
@@ -385,7 +392,8 @@ describe('TabLog: bounds', () => {
   });
 
   it('compaction under maxBytes keeps the snapshot correct', () => {
-    const log = new TabLog(1, { maxEvents: 1_000_000, maxBytes: 30 });
+    // The last ten count 14 each: 'abc', a four-digit id and 'message'.
+    const log = new TabLog(1, { maxEvents: 1_000_000, maxBytes: 140 });
     log.apply(top, [create(0, 0)]);
     for (let i = 1; i <= 3000; i++) log.apply(top, [event(0, i, 'abc', { id: String(i) })]);
     const snap = log.snapshot();
@@ -764,7 +772,7 @@ describe('TabLog: bounds set by the user, and huge events', () => {
     const delta = log.takeDelta()!;
     expect(delta.counters.droppedEvents).toBe(2);
     expect(delta.firstSeq).toBe(3);
-    log.setLimits({ maxEvents: 100, maxBytes: 25 });
+    log.setLimits({ maxEvents: 100, maxBytes: 34 }); // each counts 17: data, no id, 'message'
     expect(datas(log.snapshot().events)).toHaveLength(2);
     expect(log.snapshot().counters.droppedEvents).toBe(3);
   });

@@ -408,7 +408,7 @@ export class TabLog {
       case 'event': {
         const size = r.fullSize ?? utf8Length(r.data);
         const e = this.append(s, { kind: 'event', time: r.t, type: r.type, id: r.id, data: r.data, origin: r.origin, size, source: 'page-hook' });
-        if (r.fullSize !== undefined) e.truncated = true;
+        if (r.fullSize !== undefined || r.cut) e.truncated = true;
         s.bytes += size;
         s.lastEventId = r.id;
         return true;
@@ -499,7 +499,7 @@ export class TabLog {
   }
 
   private keep(e: EventRecord): void {
-    this.bytes += e.size;
+    this.bytes += memoryOf(e);
     this.kept.set(e.streamId, (this.kept.get(e.streamId) ?? 0) + 1);
   }
 
@@ -525,7 +525,7 @@ export class TabLog {
     const { maxEvents, maxBytes } = this.limits;
     while (this.events.length - this.head > maxEvents || (this.bytes > maxBytes && this.head < this.events.length)) {
       const e = this.events[this.head]!;
-      this.bytes -= e.size;
+      this.bytes -= memoryOf(e);
       const left = this.kept.get(e.streamId)! - 1;
       if (left > 0) this.kept.set(e.streamId, left);
       else this.kept.delete(e.streamId);
@@ -581,6 +581,9 @@ function newEventSource(id: string, origin: RecordOrigin, page: number, r: Extra
     source: 'page-hook',
   };
 }
+
+/** What a record holds, roughly in bytes: what the log's byte bound counts. */
+const memoryOf = (e: EventRecord) => e.size + e.id.length + e.type.length + (e.raw?.length ?? 0);
 
 /** Data as kept: cut to LIMITS.data (as the bridge cuts an EventSource's), with its true UTF-8 size. */
 function capped(data: string): { data: string; size: number; truncated?: true } {

@@ -113,7 +113,7 @@ export interface EventRecord {
   raw?: string;
   /** UTF-8 bytes of the data as received (also when `truncated`). */
   size: number;
-  /** The data was longer than the capture limit and is cut; `size` is its true size. */
+  /** Cut to the capture limits: the data (`size` is its true size), or an over-long type or id. */
   truncated?: true;
   source: Source;
 }

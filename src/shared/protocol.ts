@@ -25,7 +25,8 @@ export type PageRecord =
   | { k: 'close'; sid: number; t: number }
   /** The page started listening to an event type; only such types are visible to the hook. */
   | { k: 'listen'; sid: number; t: number; type: string }
-  | { k: 'event'; sid: number; t: number; type: string; data: string; id: string; origin: string; fullSize?: number }
+  /** `fullSize`: the data was cut to LIMITS.data (this is its true UTF-8 size); `cut`: the type or id was cut to its limit. */
+  | { k: 'event'; sid: number; t: number; type: string; data: string; id: string; origin: string; fullSize?: number; cut?: true }
   /**
    * A fetch() or XHR response of type text/event-stream: `t` is when the page called fetch()
    * or send(), `headersAt` when the response headers arrived. Sent once per response.
@@ -186,15 +187,21 @@ export function parsePageRecord(x: unknown): PageRecord | null {
       if (x.readyState !== 0 && x.readyState !== 2) return null;
       return { k: 'error', sid, t, readyState: x.readyState };
     case 'listen':
-      if (!isString(x.type, LIMITS.type)) return null;
-      return { k: 'listen', sid, t, type: x.type };
-    case 'event':
-      if (!isString(x.type, LIMITS.type) || !isString(x.id, LIMITS.id) || !isString(x.origin, LIMITS.origin)) return null;
-      if (typeof x.data !== 'string') return null;
+      if (typeof x.type !== 'string') return null;
+      return { k: 'listen', sid, t, type: x.type.slice(0, LIMITS.type) };
+    case 'event': {
+      // A server may send any type or id: over their limits they are cut, and the event says so
+      // (refusing it would refuse every later event too, since the id persists).
+      if (typeof x.type !== 'string' || typeof x.id !== 'string' || !isString(x.origin, LIMITS.origin) || typeof x.data !== 'string') return null;
+      const cut = x.type.length > LIMITS.type || x.id.length > LIMITS.id;
+      const event: PageRecord = { k: 'event', sid, t, type: x.type.slice(0, LIMITS.type), data: x.data, id: x.id.slice(0, LIMITS.id), origin: x.origin };
       if (x.data.length > LIMITS.data) {
-        return { k: 'event', sid, t, type: x.type, data: x.data.slice(0, LIMITS.data), id: x.id, origin: x.origin, fullSize: utf8Length(x.data) };
+        event.data = x.data.slice(0, LIMITS.data);
+        event.fullSize = utf8Length(x.data);
       }
-      return { k: 'event', sid, t, type: x.type, data: x.data, id: x.id, origin: x.origin };
+      if (cut) event.cut = true;
+      return event;
+    }
     case 'response': {
       if ((x.kind !== 'fetch' && x.kind !== 'xhr') || !isString(x.url, LIMITS.url) || !isString(x.statusText, LIMITS.header)) return null;
       if (!Number.isInteger(x.status) || !isTime(x.headersAt) || typeof x.stack !== 'string') return null;
