@@ -43,6 +43,15 @@ describe('NetworkObserver', () => {
     expect(seen[1]).toMatchObject({ requestId: 'r1', endedAt: 1020 });
   });
 
+  it('keeps the request headers as sent, names and values as given', () => {
+    const seen: NetworkAttempt[] = [];
+    request(new NetworkObserver((a) => seen.push(a)), 'r1', { lastEventId: '41' });
+    expect(seen[0]!.requestHeaders).toEqual([
+      ['Accept', 'text/event-stream'],
+      ['Last-Event-ID', '41'],
+    ]);
+  });
+
   it('knows a request for an event stream by its Accept header even when the response is not one', () => {
     const seen: NetworkAttempt[] = [];
     request(new NetworkObserver((a) => seen.push(a)), 'r1', { status: 500, contentType: 'text/html' });
@@ -94,6 +103,12 @@ describe('TabLog.applyNetwork', () => {
       [3, 500, undefined, 'HTTP 500 text/html'],
     ]);
     expect(s!.attempts[2]!.startedAt).toBe(3000);
+    // Each attempt keeps its own request's headers: the reconnect's carry its Last-Event-ID.
+    expect(s!.attempts.map((a) => a.requestHeaders)).toEqual([
+      [['Accept', 'text/event-stream']],
+      [['Accept', 'text/event-stream'], ['Last-Event-ID', '7']],
+      [['Accept', 'text/event-stream']],
+    ]);
   });
 
   it('gives a fetch stream its request and method, matched by URL and frame', () => {

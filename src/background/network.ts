@@ -17,6 +17,8 @@ export interface NetworkAttempt {
   requestBytes?: number;
   /** The Last-Event-ID header sent: how an EventSource resumes after a reconnect. */
   lastEventId?: string;
+  /** The request headers as sent (the last hop's, after redirects). */
+  requestHeaders?: [string, string][];
   status?: number;
   statusLine?: string;
   contentType?: string;
@@ -80,6 +82,7 @@ export class NetworkObserver {
     if (header(d.requestHeaders, 'accept')?.includes('text/event-stream')) a.sse = true;
     const lastEventId = header(d.requestHeaders, 'last-event-id');
     if (lastEventId !== undefined) a.lastEventId = lastEventId;
+    a.requestHeaders = (d.requestHeaders ?? []).map((h): [string, string] => [h.name, h.value ?? '']);
   }
 
   beforeRedirect(d: WebRequest.OnBeforeRedirectDetailsType): void {

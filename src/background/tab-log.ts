@@ -211,6 +211,7 @@ export class TabLog {
     if (n === 1) s.method = a.method;
     if (a.requestBytes !== undefined) attempt.requestBytes = a.requestBytes;
     if (a.lastEventId !== undefined) attempt.lastEventIdSent = a.lastEventId;
+    if (a.requestHeaders !== undefined) attempt.requestHeaders = a.requestHeaders;
     if (a.redirects.length > 0) attempt.redirects = a.redirects;
     if (a.status !== undefined) {
       attempt.status ??= a.status;

@@ -38,6 +38,8 @@ export interface Attempt {
   requestBytes?: number;
   /** The Last-Event-ID header this attempt sent (an EventSource resuming after a reconnect). */
   lastEventIdSent?: string;
+  /** Request headers as sent, as [name, value] (for "Copy as cURL"). */
+  requestHeaders?: [string, string][];
   contentType?: string;
   /** Why this attempt gave no event stream: "HTTP 500 text/html", "wrong MIME type …", "net::…". */
   failure?: string;
