@@ -224,6 +224,26 @@ describe('Hub: storage and acknowledgements', () => {
     expect(await (await IdbLogStore.open(factory)).load()).toEqual([]);
   });
 
+  it('a panel that clears the log clears it for every panel, and in storage', async () => {
+    const factory = new IDBFactory();
+    const first = await startHub(factory);
+    await first.started;
+    const bridge = new FakeBridge('doc');
+    bridge.connect(first.hub);
+    const panel = panelOf(first.hub);
+    const other = panelOf(first.hub);
+    bridge.send([create, event(1), event(2)]);
+    await sleep(120);
+    panel.port.send({ kind: 'clear', tabId: TAB });
+    bridge.send([event(3)]);
+    await sleep(120);
+    expect(panel.events().map((e) => e.data)).toEqual(['e3']);
+    expect(other.events().map((e) => e.data)).toEqual(['e3']);
+    const second = await startHub(factory);
+    await second.started;
+    expect((panelOf(second.hub).port.received[0] as ToPanel).events.map((e) => e.data)).toEqual(['e3']);
+  });
+
   it('forgets closed tabs, also those closed while it was stopped', async () => {
     const factory = new IDBFactory();
     const first = await startHub(factory);

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { isMarker, type Row } from '../src/devtools/panel/rows';
 import { PanelStore } from '../src/devtools/panel/store';
 import type { EventRecord, PageInfo, Stream } from '../src/shared/model';
 import type { Counters, LogDelta, LogSnapshot } from '../src/shared/protocol';
@@ -53,6 +54,7 @@ const delta = (streams: Stream[], events: EventRecord[], c = counters(), firstSe
 });
 
 const seqs = (events: EventRecord[]) => events.map((e) => e.seq);
+const recordSeqs = (rows: Row[]) => rows.flatMap((r) => (isMarker(r) ? [] : [r.seq]));
 
 describe('PanelStore: snapshot', () => {
   it('starts empty', () => {
@@ -177,31 +179,30 @@ describe('PanelStore: visibleEvents', () => {
     expect(seqs(store.visibleEvents())).toEqual([1, 2, 3, 4]);
   });
 
-  it('is cached: the same array instance while nothing changed', () => {
+  it('rows() is cached: the same array while nothing it depends on changed', () => {
     const store = new PanelStore();
     store.apply(snapshot([stream('a'), stream('b')], [ev(1, 'a'), ev(2, 'b'), ev(3, 'a')]));
     store.selectStream('a');
-    const first = store.visibleEvents();
-    expect(store.visibleEvents()).toBe(first);
+    const first = store.rows();
+    expect(store.rows()).toBe(first);
     store.selectEvent(3); // selecting an event changes no filter
-    expect(store.visibleEvents()).toBe(first);
-
-    store.selectStream(null);
-    const all = store.visibleEvents();
-    expect(store.visibleEvents()).toBe(all);
+    expect(store.rows()).toBe(first);
+    store.setFilter({ text: 'd3' });
+    const filtered = store.rows();
+    expect(filtered).not.toBe(first);
+    expect(recordSeqs(filtered)).toEqual([3]);
   });
 
-  it('is recomputed after new events, for the selected stream', () => {
+  it('rows() is recomputed after new events, for the selected stream', () => {
     const store = new PanelStore();
     store.apply(snapshot([stream('a'), stream('b')], [ev(1, 'a'), ev(2, 'b')]));
     store.selectStream('a');
-    const before = store.visibleEvents();
-    expect(seqs(before)).toEqual([1]);
+    const before = store.rows();
+    expect(recordSeqs(before)).toEqual([1]);
     store.apply(delta([], [ev(3, 'b'), ev(4, 'a')]));
-    const after = store.visibleEvents();
-    expect(seqs(after)).toEqual([1, 4]);
-    expect(after).not.toBe(before);
-    expect(store.visibleEvents()).toBe(after);
+    const after = store.rows();
+    expect(recordSeqs(after)).toEqual([1, 4]);
+    expect(store.rows()).toBe(after);
   });
 
   it('is recomputed after new events, for all streams', () => {

@@ -861,3 +861,19 @@ describe('TabLog: a document restored from the back/forward cache', () => {
     expect(kept[0]!.id).toBe('d2:0');
   });
 });
+
+describe('TabLog.clear', () => {
+  it('forgets the records and the closed streams, keeps open ones going (not counted as dropped)', () => {
+    const log = new TabLog(1, BIG);
+    log.apply(top, [create(1, 1), open(1, 2), event(1, 3, 'a'), create(2, 4), close(2, 5)], 1);
+    const cleared = log.clear();
+    let snap = cleared.snapshot();
+    expect(snap.streams.map((s) => s.id)).toEqual(['d1:1']);
+    expect(snap.events).toEqual([]);
+    expect(snap.counters).toEqual({ droppedEvents: 0, droppedStreams: 0, invalidRecords: 0, unsavedWrites: 0 });
+    cleared.apply(top, [event(1, 6, 'b')]);
+    snap = cleared.snapshot();
+    expect(snap.events.map((e) => [e.seq, e.data])).toEqual([[2, 'b']]);
+    expect(snap.pages).toEqual(log.snapshot().pages);
+  });
+});

@@ -80,11 +80,16 @@ export class Hub {
       const old = this.logs.get(tabId);
       if (!old) return;
       const log = old.nextPage(at, url, this.settings.preserveLog);
-      if (log === old) return this.markDirty(tabId);
-      this.stage(tabId); // what the old page still owes: acknowledgements
-      this.logs.set(tabId, log);
-      this.stage(tabId, true);
+      if (log === old) this.markDirty(tabId);
+      else this.replaceLog(tabId, log);
     });
+  }
+
+  /** A tab's log starts afresh as `log`: stored whole, and panels get its snapshot. */
+  private replaceLog(tabId: number, log: TabLog): void {
+    this.stage(tabId); // what the old log still owes: acknowledgements
+    this.logs.set(tabId, log);
+    this.stage(tabId, true);
   }
 
   /** What the network saw of an SSE request of a tab. */
@@ -148,6 +153,12 @@ export class Hub {
     port.onMessage.addListener((msg: unknown) => {
       const sub = msg as FromPanel;
       // A keepalive needs no answer: receiving it is what keeps the service worker running.
+      if (sub?.kind === 'clear' && Number.isInteger(sub.tabId)) {
+        return this.run(() => {
+          const log = this.logs.get(sub.tabId);
+          if (log) this.replaceLog(sub.tabId, log.clear());
+        });
+      }
       if (sub?.kind !== 'subscribe' || sub.v !== PROTOCOL_VERSION || !Number.isInteger(sub.tabId)) return;
       this.run(() => {
         tabId = sub.tabId;

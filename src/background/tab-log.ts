@@ -246,15 +246,35 @@ export class TabLog {
       }
       return this;
     }
-    const next = new TabLog(this.tabId, this.limits, [page]);
+    for (const s of this.streams.values()) if (isNew(s)) s.page = page.n;
+    const next = this.carryOver([page], isNew, { archiveTheRest: true, keepRecords: true });
+    next.pendingNetwork = this.pendingNetwork.filter((a) => a.startedAt >= at - CLOCK_SLACK_MS);
+    return next;
+  }
+
+  /**
+   * The user cleared the log: its records go, and the streams that are over; open ones stay
+   * (their next records need them). Nothing of this is counted as dropped.
+   */
+  clear(): TabLog {
+    const next = this.carryOver(this.pages, (s) => s.state !== 'closed', { archiveTheRest: false, keepRecords: false });
+    next.pendingNetwork = [...this.pendingNetwork];
+    return next;
+  }
+
+  /**
+   * A new log (seqs going on) with the streams that `keep` says, their parsers and network
+   * matches, and optionally their records; the others are archived or forgotten.
+   */
+  private carryOver(pages: PageInfo[], keep: (s: Stream) => boolean, { archiveTheRest, keepRecords }: { archiveTheRest: boolean; keepRecords: boolean }): TabLog {
+    const next = new TabLog(this.tabId, this.limits, pages);
     next.nextSeq = this.nextSeq;
     for (const [doc, list] of this.archive) next.archive.set(doc, [...list]);
     for (const s of this.streams.values()) {
-      if (isNew(s)) {
-        s.page = page.n;
+      if (keep(s)) {
         next.streams.set(s.id, s);
         next.changedStreams.add(s.id);
-      } else next.archiveStream(s);
+      } else if (archiveTheRest) next.archiveStream(s);
     }
     next.trimArchive();
     const known = (id: string) => next.streams.has(id) || next.archive.has(docOf(id));
@@ -264,13 +284,14 @@ export class TabLog {
       if (s) next.parsers.set(id, next.bodyParser(s, parser.save()));
     }
     for (const [id, matched] of this.networkCount) if (known(id)) next.networkCount.set(id, matched);
-    for (const e of this.events.slice(this.head)) {
-      if (!next.streams.has(e.streamId)) continue;
-      next.events.push(e);
-      next.keep(e);
+    if (keepRecords) {
+      for (const e of this.events.slice(this.head)) {
+        if (!next.streams.has(e.streamId)) continue;
+        next.events.push(e);
+        next.keep(e);
+      }
     }
     for (const [requestId, match] of this.networkMatch) if (known(match.streamId)) next.networkMatch.set(requestId, match);
-    next.pendingNetwork = this.pendingNetwork.filter((a) => a.startedAt >= at - CLOCK_SLACK_MS);
     for (const [doc, seq] of this.lastSeq) next.lastSeq.set(doc, seq);
     return next;
   }

@@ -98,7 +98,13 @@ export interface PanelKeepAlive {
   kind: 'keepalive';
 }
 
-export type FromPanel = PanelSubscribe | PanelKeepAlive;
+/** The user cleared the panel: the tab's log forgets its records and closed streams. */
+export interface PanelClear {
+  kind: 'clear';
+  tabId: number;
+}
+
+export type FromPanel = PanelSubscribe | PanelKeepAlive | PanelClear;
 
 export interface Counters {
   /** Events dropped, oldest first, to keep the tab's log within its bounds. */

@@ -1,8 +1,43 @@
-// The panel's state: what the background sent (streams, events, counters) and what the user
-// selected. Pure; the views read it and re-render when it says it changed.
+// The panel's state: what the background sent (streams, events, counters) and how the user
+// looks at it (selection, filter, sort, columns, pause). Pure; the views read it and re-render
+// when it says it changed. The view part is handed to `persist` on each change, so a reloaded
+// panel comes back as it was.
 import type { EventRecord, PageInfo, Stream } from '../../shared/model';
 import type { Counters, ToPanel } from '../../shared/protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
+import { buildRows, Deltas, EMPTY_FILTER, typeCounts, type ColumnId, type Filter, type Row, type Sort } from './rows';
+
+export const ALL_COLUMNS: readonly ColumnId[] = ['time', 'delta', 'stream', 'type', 'id', 'size', 'data'];
+
+/** How the user looks at the capture: kept across panel reloads. */
+export interface ViewState {
+  selectedStream: string | null;
+  selectedEvent: number | null;
+  filter: Filter;
+  sort: Sort | null;
+  /** Visible columns, in order. */
+  columns: ColumnId[];
+  /** Column widths in px (data takes the rest). */
+  widths: Partial<Record<ColumnId, number>>;
+  /** Time as the clock, or since the stream was created. */
+  relativeTime: boolean;
+  /** A time since the previous event of the stream above this is a gap, marked. */
+  gapMs: number;
+  /** Height of the detail pane, in px. */
+  detailHeight: number;
+}
+
+export const DEFAULT_VIEW: ViewState = {
+  selectedStream: null,
+  selectedEvent: null,
+  filter: EMPTY_FILTER,
+  sort: null,
+  columns: [...ALL_COLUMNS],
+  widths: {},
+  relativeTime: false,
+  gapMs: 2000,
+  detailHeight: 240,
+};
 
 export class PanelStore {
   streams = new Map<string, Stream>();
@@ -11,35 +46,57 @@ export class PanelStore {
   /** The tab's page sessions whose streams are shown; the last is the current page. */
   pages: PageInfo[] = [];
   settings: Settings = DEFAULT_SETTINGS;
-  /** null: all streams. */
-  selectedStream: string | null = null;
-  selectedEvent: number | null = null;
+  view: ViewState;
+  /** While paused the table stays as it was; what arrives meanwhile is kept and shown on resume. */
+  paused: { rows: Row[]; events: number } | null = null;
   /** Counts changes, so a view can tell whether it missed one. */
   version = 0;
+  /** Time since the previous event of the same stream, per record. */
+  deltas = new Deltas();
   private listeners = new Set<() => void>();
-  private filtered: { key: string; events: EventRecord[] } | null = null;
+  /** The rows, and what they were built from (the view's parts are replaced, never changed). */
+  private cache: { data: number; stream: string | null; filter: Filter; sort: Sort | null; rows: Row[] } | null = null;
+  private dataVersion = 0;
+
+  constructor(
+    view: Partial<ViewState> = {},
+    private readonly persist: (view: ViewState) => void = () => undefined,
+  ) {
+    this.view = { ...DEFAULT_VIEW, ...view };
+  }
+
+  get selectedStream(): string | null {
+    return this.view.selectedStream;
+  }
+
+  get selectedEvent(): number | null {
+    return this.view.selectedEvent;
+  }
 
   apply(msg: ToPanel): void {
     if (msg.kind === 'snapshot') {
       this.streams = new Map(msg.streams.map((s) => [s.id, s]));
       this.events = msg.events;
-      if (this.selectedStream !== null && !this.streams.has(this.selectedStream)) this.selectedStream = null;
-      if (this.selectedEvent !== null && !this.events.some((e) => e.seq === this.selectedEvent)) this.selectedEvent = null;
+      this.deltas = new Deltas();
+      this.deltas.add(this.events);
     } else {
       for (const s of msg.streams) this.streams.set(s.id, s);
       for (const id of msg.removedStreams) this.streams.delete(id);
-      if (this.selectedStream !== null && !this.streams.has(this.selectedStream)) this.selectedStream = null;
       for (const e of msg.events) this.events.push(e);
+      this.deltas.add(msg.events);
       // The background dropped its records older than firstSeq (bounded memory): so does the panel.
       if ((this.events[0]?.seq ?? Infinity) < msg.firstSeq) {
         const firstKept = this.events.findIndex((e) => e.seq >= msg.firstSeq);
         this.events = firstKept < 0 ? [] : this.events.slice(firstKept);
-        if (this.selectedEvent !== null && this.selectedEvent < msg.firstSeq) this.selectedEvent = null;
+        this.deltas.dropBefore(msg.firstSeq);
       }
     }
+    const { selectedStream, selectedEvent } = this.view;
+    if (selectedStream !== null && !this.streams.has(selectedStream)) this.view = { ...this.view, selectedStream: null };
+    if (selectedEvent !== null && !this.event(selectedEvent)) this.view = { ...this.view, selectedEvent: null };
     this.pages = msg.pages;
     this.counters = msg.counters;
-    this.filtered = null;
+    this.dataVersion++;
     this.changed();
   }
 
@@ -48,15 +105,37 @@ export class PanelStore {
     this.changed();
   }
 
-  selectStream(id: string | null): void {
-    this.selectedStream = id;
-    this.filtered = null;
+  /** Changes how the capture is shown (and remembers it). */
+  setView(patch: Partial<ViewState>): void {
+    this.view = { ...this.view, ...patch };
+    this.persist(this.view);
     this.changed();
   }
 
+  selectStream(id: string | null): void {
+    this.setView({ selectedStream: id, selectedEvent: null });
+  }
+
   selectEvent(seq: number | null): void {
-    this.selectedEvent = seq;
+    this.setView({ selectedEvent: seq });
+  }
+
+  setFilter(patch: Partial<Filter>): void {
+    this.setView({ filter: { ...this.view.filter, ...patch } });
+  }
+
+  pause(on: boolean): void {
+    this.paused = on ? { rows: this.rows(), events: this.events.length === 0 ? 0 : this.events[this.events.length - 1]!.seq } : null;
     this.changed();
+  }
+
+  /** Records that arrived since the pause (the table shows them on resume). */
+  arrivedWhilePaused(): number {
+    if (!this.paused) return 0;
+    const since = this.paused.events;
+    let n = 0;
+    for (let i = this.events.length - 1; i >= 0 && this.events[i]!.seq > since; i--) n++;
+    return n;
   }
 
   /** Events (not comments or retry fields) of all streams. */
@@ -66,14 +145,27 @@ export class PanelStore {
     return n;
   }
 
-  /** The records of the selected stream (or of all), in arrival order. */
+  /** The records of the selected stream (or of all), in arrival order, unfiltered. */
   visibleEvents(): EventRecord[] {
-    const key = `${this.selectedStream}|${this.events.length}`;
-    if (this.filtered?.key !== key) {
-      const id = this.selectedStream;
-      this.filtered = { key, events: id === null ? this.events : this.events.filter((e) => e.streamId === id) };
+    const id = this.view.selectedStream;
+    return id === null ? this.events : this.events.filter((e) => e.streamId === id);
+  }
+
+  /** The table's rows: filtered, with connection markers, sorted as asked; frozen while paused. */
+  rows(): Row[] {
+    if (this.paused) return this.paused.rows;
+    const { selectedStream: stream, filter, sort } = this.view;
+    const c = this.cache;
+    if (c?.data !== this.dataVersion || c.stream !== stream || c.filter !== filter || c.sort !== sort) {
+      const rows = buildRows({ records: this.events, streams: this.streams, streamId: stream, filter, sort, deltas: this.deltas });
+      this.cache = { data: this.dataVersion, stream, filter, sort, rows };
     }
-    return this.filtered.events;
+    return this.cache!.rows;
+  }
+
+  /** Records per type key (for the type filter), over the selected stream or all. */
+  typeCounts(): Map<string, number> {
+    return typeCounts(this.events, this.view.selectedStream);
   }
 
   /** The page a stream came from, when that is not the current page (kept by "preserve log"). */
@@ -83,7 +175,18 @@ export class PanelStore {
   }
 
   event(seq: number | null): EventRecord | undefined {
-    return seq === null ? undefined : this.events.find((e) => e.seq === seq);
+    if (seq === null) return undefined;
+    // Records are in seq order: binary search.
+    let lo = 0;
+    let hi = this.events.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = this.events[mid]!.seq;
+      if (s === seq) return this.events[mid];
+      if (s < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
   subscribe(fn: () => void): () => void {
