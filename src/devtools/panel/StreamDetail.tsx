@@ -1,10 +1,17 @@
+import { useState } from 'preact/hooks';
 import type { Attempt, PageInfo, Stream } from '../../shared/model';
+import { CopyButton } from './CopyButton';
+import { curlCommand } from './curl';
+import './detail.css';
 import { bytes, clockTime, count, duration } from './format';
 
 /** `page`: the earlier page the stream came from, if it is not the current page's. */
 export function StreamDetail({ stream: s, page }: { stream: Stream; page?: PageInfo | undefined }) {
   return (
     <section class="detail" aria-label="Stream detail" data-testid="stream-detail">
+      <div class="detail-actions">
+        <CopyButton label="Copy as cURL" text={() => curlCommand(s, s.attempts[0])} testid="copy-curl" title="The stream's first request as a curl command" />
+      </div>
       <dl class="facts">
         <dt>URL</dt>
         <dd>{s.url}</dd>
@@ -52,17 +59,9 @@ export function StreamDetail({ stream: s, page }: { stream: Stream; page?: PageI
           </li>
         ))}
       </ol>
-      {s.attempts.map(
-        (a) =>
-          a.headers && (
-            <details key={a.n} class="headers">
-              <summary>Response headers{s.attempts.length > 1 ? ` (attempt ${a.n})` : ''}</summary>
-              <dl class="facts" data-testid="response-headers">
-                {a.headers.flatMap(([name, value], i) => [<dt key={`n${i}`}>{name}</dt>, <dd key={`v${i}`}>{value}</dd>])}
-              </dl>
-            </details>
-          ),
-      )}
+      {s.attempts.map((a) => (
+        <AttemptHeaders key={a.n} stream={s} attempt={a} />
+      ))}
       {s.attempts.some((a) => a.discarded) && (
         <>
           <h3>Discarded at the end (no blank line after it)</h3>
@@ -81,6 +80,50 @@ export function StreamDetail({ stream: s, page }: { stream: Stream; page?: PageI
           : `Parsed from the response body as the page read it: every event, comment and retry field, exactly as an EventSource would interpret them. Bytes the page has not read yet are not shown.`}
       </p>
     </section>
+  );
+}
+
+/**
+ * One attempt's request and response headers, and its request as cURL. Closed at first when
+ * there are several (a reconnect loop has many); drawn only once opened.
+ */
+function AttemptHeaders({ stream: s, attempt: a }: { stream: Stream; attempt: Attempt }) {
+  const [open, setOpen] = useState(s.attempts.length === 1);
+  const several = s.attempts.length > 1;
+  return (
+    <details class="headers" open={open} data-testid="attempt-headers">
+      <summary
+        onClick={(ev) => {
+          // Opened and closed here (a click, or Enter and Space), so its content is drawn only when open.
+          ev.preventDefault();
+          setOpen(!open);
+        }}
+      >
+        Headers{several ? ` (attempt ${a.n})` : ''}
+        {a.status !== undefined && ` · HTTP ${a.status}${a.statusText ? ` ${a.statusText}` : ''}`}
+      </summary>
+      {open && (
+        <>
+          <h4>Request headers</h4>
+          {a.requestHeaders ? <HeaderList headers={a.requestHeaders} testid="request-headers" /> : <p class="note">Not seen: the network did not report this request.</p>}
+          <h4>Response headers</h4>
+          {a.headers ? <HeaderList headers={a.headers} testid="response-headers" /> : <p class="note">No response.</p>}
+          {several && (
+            <div class="detail-actions">
+              <CopyButton label={`Copy attempt ${a.n} as cURL`} text={() => curlCommand(s, a)} testid="copy-attempt-curl" />
+            </div>
+          )}
+        </>
+      )}
+    </details>
+  );
+}
+
+function HeaderList({ headers, testid }: { headers: [string, string][]; testid: string }) {
+  return (
+    <dl class="facts" data-testid={testid}>
+      {headers.flatMap(([name, value], i) => [<dt key={`n${i}`}>{name}</dt>, <dd key={`v${i}`}>{value}</dd>])}
+    </dl>
   );
 }
 
