@@ -27,7 +27,7 @@ describe('JsonTree', () => {
   it('shows a small object opened, keys and values coloured by type', () => {
     const { rows, row } = tree(CHUNK);
     expect(rows().map((r) => [r.dataset.path, r.getAttribute('aria-level'), text(r)])).toEqual([
-      ['$', '1', '{…}'],
+      ['$', '1', '{id: "chatcmpl-demo", object: "chat.completion.chunk", choices: Array(1)}'],
       ['$.id', '2', 'id: "chatcmpl-demo"'],
       ['$.object', '2', 'object: "chat.completion.chunk"'],
       ['$.choices', '2', 'choices: Array(1)'],
@@ -105,7 +105,7 @@ describe('JsonTree', () => {
     const big = Array.from({ length: 100_000 }, (_, i) => i);
     const { rows, container } = tree(big);
     const range = (label: string) => rows().find((r) => text(r) === label)!;
-    expect(text(rows()[0]!)).toBe('Array(100000)');
+    expect(text(rows()[0]!)).toMatch(/^\(100000\) \[0, 1, 2, [\d, ]+, …\]$/);
     expect(rows()).toHaveLength(11);
     expect(rows().slice(1).map(text)).toEqual(Array.from({ length: 10 }, (_, i) => `[${i * 10_000} … ${i * 10_000 + 9999}]`));
     fireEvent.click(range('[20000 … 29999]'));

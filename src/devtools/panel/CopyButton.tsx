@@ -16,14 +16,26 @@ export function CopyButton({ label, text, title, testid }: { label: string; text
     const timer = setTimeout(() => setResult(''), CONFIRM_MS);
     return () => clearTimeout(timer);
   }, [result]);
+  // "Copied" takes the label's place in the button, which keeps its width (both share one grid
+  // cell); the status region says it to screen readers.
   return (
-    <span class="copy">
-      <button type="button" class="copy-button" title={title} data-testid={testid} onClick={() => void copyText(text()).then((ok) => setResult(ok ? 'Copied' : 'Copy failed'))}>
-        {label}
+    <>
+      <button
+        type="button"
+        class="copy-button"
+        title={title}
+        aria-label={label}
+        data-testid={testid}
+        onClick={() => void copyText(text()).then((ok) => setResult(ok ? 'Copied' : 'Copy failed'))}
+      >
+        <span class={result ? 'copy-hidden' : undefined}>{label}</span>
+        <span class={`copy-done${result ? '' : ' copy-hidden'}${result === 'Copy failed' ? ' copy-failed' : ''}`} aria-hidden="true">
+          {result || 'Copied'}
+        </span>
       </button>
-      <span class={`copy-result${result === 'Copy failed' ? ' copy-failed' : ''}`} role="status" data-testid={`${testid}-result`}>
+      <span class="visually-hidden" role="status" data-testid={`${testid}-result`}>
         {result}
       </span>
-    </span>
+    </>
   );
 }

@@ -210,7 +210,7 @@ export function JsonTree({ value, onSelect }: { value: Container; onSelect: (pat
                     <span class="jt-colon">: </span>
                   </>
                 )}
-                <Value value={row.value} open={isOpen} whole={whole.has(row.path)} onWhole={() => showWhole(row.path)} />
+                <Value value={row.value} brief={isOpen && row.depth > 0} whole={whole.has(row.path)} onWhole={() => showWhole(row.path)} />
               </>
             )}
           </div>
@@ -220,8 +220,9 @@ export function JsonTree({ value, onSelect }: { value: Container; onSelect: (pat
   );
 }
 
-function Value({ value, open, whole, onWhole }: { value: Json; open: boolean; whole: boolean; onWhole: () => void }) {
-  if (isContainer(value)) return <span class="jt-preview">{open ? preview(value, true) : preview(value)}</span>;
+/** `brief`: an open container below the root, whose children show what a preview would. */
+function Value({ value, brief, whole, onWhole }: { value: Json; brief: boolean; whole: boolean; onWhole: () => void }) {
+  if (isContainer(value)) return <span class="jt-preview">{preview(value, brief)}</span>;
   if (typeof value !== 'string' || whole || value.length <= MAX_STRING) return <span class={`jt-${typeOf(value)}`}>{typeof value === 'string' ? JSON.stringify(value) : String(value)}</span>;
   return (
     <>
