@@ -110,10 +110,15 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     expect(rows[0]!.data).toMatch(/^\w{3} \w{3} \d\d \d{4} /);
     expect(rows.slice(1).every((r) => r.type === 'onTimeChanged')).toBe(true);
     expect(JSON.parse(rows[1]!.data)).toMatchObject({ name: 'xutao', foo: expect.any(Number) });
-    // JSON data is shown pretty-printed.
+    // JSON data is shown as a tree.
     await click(panel, '[data-testid="event-row"]', 'xutao');
     expect(await textOf(panel, '[data-testid="event-detail"] h3')).toBe('Data (JSON)');
-    expect(await textOf(panel, '[data-testid="event-data-full"]')).toMatch(/^\{\n {2}"foo": \d+,\n {2}"name": "xutao"\n\}$/);
+    await panel.waitForSelector('[data-testid="json-tree"]');
+    expect(await panel.$$eval('[data-testid="json-node"]', (els) => els.map((e) => [e.getAttribute('data-path'), e.textContent]))).toEqual([
+      ['$', expect.stringMatching(/^▾\{foo: \d+, name: "xutao"\}$/)],
+      ['$.foo', expect.stringMatching(/^foo: \d+$/)],
+      ['$.name', 'name: "xutao"'],
+    ]);
 
     await page.click('#btn-close');
     const [closed] = await waitForStreams(panel, (s) => s[0]?.state === 'closed');
@@ -186,6 +191,11 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     const attempts = await waitForTexts(panel, '[data-testid="attempt"]', (t) => (t[1] ?? '').includes('Last-Event-ID'));
     expect(attempts[0]).not.toContain('Last-Event-ID');
     expect(attempts[1]).toMatch(/^#2: HTTP 200 OK text\/event-stream, started \d+ ms after #1 ended, sent Last-Event-ID "99", opened /);
+    // The request headers the network saw, per attempt (Chrome shows Last-Event-ID only with extraHeaders).
+    await click(panel, '[data-testid="attempt-headers"] summary', '(attempt 2)');
+    await panel.waitForSelector('[data-testid="request-headers"]');
+    const sent = await panel.$eval('[data-testid="request-headers"]', (dl) => [...dl.querySelectorAll('dt')].map((dt) => [dt.textContent!.toLowerCase(), dt.nextElementSibling!.textContent]));
+    expect(sent).toEqual(expect.arrayContaining([['accept', 'text/event-stream'], ['last-event-id', '99']]));
   });
 
   it('5: an LLM-style fetch POST stream: every chunk, the keep-alive comment and [DONE]', async () => {
@@ -206,7 +216,18 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     expect(await textOf(panel, '[data-testid="source-note"]')).toMatch(/^Parsed from the response body/);
     await click(panel, '[data-testid="event-row"]', 'chat.completion.chunk');
     expect(await textOf(panel, '[data-testid="event-raw"]')).toMatch(/^data: \{"id":"chatcmpl-demo"/);
+    // The JSON tree: a token's path, copied. Real clicks: copying needs a user's gesture.
+    await panel.evaluate(() => {
+      document.addEventListener('copy', () => ((window as { copied?: string }).copied = (document.activeElement as HTMLTextAreaElement).value));
+    });
+    await (await panel.waitForSelector('[data-path="$.choices[0].delta.content"]'))!.click();
+    expect(await textOf(panel, '[data-testid="json-path"]')).toBe('$.choices[0].delta.content');
+    await (await panel.$('[data-testid="copy-json-path"]'))!.click();
+    await panel.waitForFunction(() => document.querySelector('[data-testid="copy-json-path-result"]')?.textContent === 'Copied', { polling: 100 });
+    expect(await panel.evaluate(() => (window as { copied?: string }).copied)).toBe('$.choices[0].delta.content');
     await screenshot(panel, '5-llm');
+    await panel.evaluate(() => document.documentElement.classList.add('theme-dark'));
+    await screenshot(panel, '5-llm-dark');
   });
 
   it('5: event-source-polyfill over fetch and over XHR (in an iframe), comments included', async () => {
