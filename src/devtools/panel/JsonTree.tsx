@@ -171,7 +171,9 @@ export function JsonTree({ value, onSelect }: { value: Container; onSelect: (pat
       if (expandable(row)) toggle(row);
       else if (row.kind === 'node' && typeof row.value === 'string') showWhole(row.path);
     } else return;
+    // The tree's keys: the table or the page around it must not act on them too.
     ev.preventDefault();
+    ev.stopPropagation();
   };
 
   return (
