@@ -173,7 +173,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
   it('says why a reconnect failed: HTTP 500 text/html, and the browser gave up', async () => {
     const session = Math.random().toString(36).slice(2);
     const { panel } = await open(`1-oneshot/?retry=200&failAfter=2&session=${session}`);
-    const [stream] = await waitForStreams(panel, (s) => s[0]?.state === 'closed');
+    const [stream] = await waitForStreams(panel, (s) => s[0]?.state === 'error');
     expect(stream!.attempts).toBe(3);
     await click(panel, '[data-testid="stream"]');
     const attempts = await waitForTexts(panel, '[data-testid="attempt"]', (t) => t.length === 3 && t[2]!.includes('HTTP 500'));

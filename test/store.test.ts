@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { isMarker, type Row } from '../src/devtools/panel/rows';
-import { PanelStore } from '../src/devtools/panel/store';
+import { PanelStore, parseView } from '../src/devtools/panel/store';
 import type { EventRecord, PageInfo, Stream } from '../src/shared/model';
 import type { Counters, LogDelta, LogSnapshot } from '../src/shared/protocol';
 
@@ -306,5 +306,40 @@ describe('PanelStore: streams the background dropped', () => {
     store.apply({ ...delta([stream('c')], []), removedStreams: ['b'] });
     expect([...store.streams.keys()]).toEqual(['a', 'c']);
     expect(store.selectedStream).toBeNull();
+  });
+});
+
+describe('parseView: a stored view state', () => {
+  it('keeps the well-formed parts and drops the rest', () => {
+    expect(
+      parseView({
+        selectedStream: 'a', selectedEvent: 'x', filter: { text: 'hi', regex: true, hiddenTypes: ['(comment)'] }, sort: { column: 'nope', descending: true },
+        columns: ['data', 'time', 'bogus'], widths: { time: 90, data: -1, evil: 5 }, relativeTime: 'yes', gapMs: 500, detailHeight: null,
+      }),
+    ).toEqual({ selectedStream: 'a', filter: { text: 'hi', regex: true, hiddenTypes: ['(comment)'] }, columns: ['time', 'data'], widths: { time: 90 }, gapMs: 500 });
+    expect(parseView({ filter: null, columns: ['time'] })).toEqual({});
+  });
+
+  it('a store made with it persists each change of the view', () => {
+    const saved: unknown[] = [];
+    const store = new PanelStore(parseView({ relativeTime: true }), (v) => saved.push(v));
+    expect(store.view.relativeTime).toBe(true);
+    store.setFilter({ text: 'x' });
+    expect(saved).toEqual([expect.objectContaining({ relativeTime: true, filter: { text: 'x', regex: false, hiddenTypes: [] } })]);
+  });
+});
+
+describe('PanelStore: pause', () => {
+  it('keeps the rows still while paused, counts what arrived, and shows it on resume', () => {
+    const store = new PanelStore();
+    store.apply(snapshot([stream('a', { attempts: [] })], [ev(1), ev(2)]));
+    store.pause(true);
+    const frozen = store.rows();
+    store.apply(delta([], [ev(3), ev(4)]));
+    expect(store.rows()).toBe(frozen);
+    expect(store.arrivedWhilePaused()).toBe(2);
+    store.pause(false);
+    expect(recordSeqs(store.rows())).toEqual([1, 2, 3, 4]);
+    expect(store.arrivedWhilePaused()).toBe(0);
   });
 });

@@ -22,7 +22,7 @@ export function readStreams(panel: Frame): Promise<StreamRow[]> {
       url: r.querySelector('.stream-url')?.getAttribute('title') ?? '',
       state: r.querySelector('[data-testid="stream-state"]')?.textContent ?? '',
       events: parseInt(r.querySelector('[data-testid="stream-events"]')?.textContent ?? '', 10),
-      attempts: parseInt(r.querySelector('[data-testid="stream-attempts"]')?.textContent ?? '', 10),
+      attempts: Number(r.querySelector('[data-testid="stream-attempts"]')?.getAttribute('data-attempts')),
     })),
   );
 }

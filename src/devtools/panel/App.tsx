@@ -1,74 +1,116 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { EventDetail } from './EventDetail';
-import { count, grouped } from './format';
 import { EventTable } from './EventTable';
-import { PreserveLog, SettingsForm, type SaveSettings } from './Settings';
+import { SettingsForm, type SaveSettings } from './Settings';
 import { StreamDetail } from './StreamDetail';
 import { StreamList } from './StreamList';
+import { Timeline } from './Timeline';
 import type { PanelStore } from './store';
+import { Toolbar } from './Toolbar';
 import { useStore } from './useStore';
 
-export function App({ store, onSettings }: { store: PanelStore; onSettings: SaveSettings }) {
+const MIN_DETAIL = 80;
+
+export interface AppProps {
+  store: PanelStore;
+  onSettings: SaveSettings;
+  /** Clears the tab's log (in the background: every panel on the tab sees it). */
+  onClear: () => void;
+}
+
+export function App({ store, onSettings, onClear }: AppProps) {
   useStore(store);
   const [settingsOpen, setSettingsOpen] = useState(false);
-  const { droppedEvents, droppedStreams, invalidRecords, unsavedWrites } = store.counters;
+  useEffect(() => {
+    // Ctrl/Cmd+F: the filter, as in DevTools' own tools.
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        document.querySelector<HTMLInputElement>('[data-testid="filter"]')?.focus();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   const stream = store.selectedStream === null ? undefined : store.streams.get(store.selectedStream);
   const event = store.event(store.selectedEvent);
+  const detail = event ? (
+    <EventDetail event={event} stream={store.streams.get(event.streamId)} />
+  ) : (
+    stream && <StreamDetail stream={stream} page={store.earlierPage(stream)} />
+  );
   return (
     <div class="app">
-      <div class="toolbar" role="toolbar" aria-label="SSE Inspector">
-        <strong>SSE</strong>
-        <PreserveLog store={store} onSettings={onSettings} />
-        <span class="toolbar-count" data-testid="summary">
-          {count(store.streams.size, 'stream')} · {count(store.eventCount(), 'event')}
-        </span>
-        {droppedEvents > 0 && (
-          <span
-            class="warning"
-            data-testid="dropped"
-            title={`The log keeps at most ${grouped(store.settings.maxEvents)} events and ${store.settings.maxMegabytes} MB per tab (Settings)`}
-          >
-            {grouped(droppedEvents)} older event{droppedEvents === 1 ? '' : 's'} dropped (memory limit)
-          </span>
-        )}
-        {droppedStreams > 0 && (
-          <span class="warning" data-testid="dropped-streams" title="A tab keeps at most 10 000 streams: beyond that, the oldest closed ones with no event left go">
-            {grouped(droppedStreams)} closed stream{droppedStreams === 1 ? '' : 's'} dropped
-          </span>
-        )}
-        {invalidRecords > 0 && (
-          <span class="warning" data-testid="invalid" title="Messages from the page that were malformed or oversized">
-            {count(invalidRecords, 'invalid record')} refused
-          </span>
-        )}
-        {unsavedWrites > 0 && (
-          <span class="warning" data-testid="unsaved" title="If the browser restarts the extension's background, these changes will be missing">
-            {count(unsavedWrites, 'change')} could not be stored
-          </span>
-        )}
-        <button
-          class="toolbar-button"
-          type="button"
-          aria-label="Settings"
-          aria-expanded={settingsOpen}
-          data-testid="settings-button"
-          onClick={() => setSettingsOpen(!settingsOpen)}
-        >
-          ⚙
-        </button>
-      </div>
+      <Toolbar store={store} onSettings={onSettings} onClear={onClear} settingsOpen={settingsOpen} onToggleSettings={() => setSettingsOpen(!settingsOpen)} />
       {settingsOpen && <SettingsForm store={store} onSettings={onSettings} onClose={() => setSettingsOpen(false)} />}
       <div class="main">
         <StreamList store={store} />
         <section class="events-and-detail">
+          <section class="timeline-section" aria-label="Timeline">
+            <button
+              type="button"
+              class="section-toggle"
+              aria-expanded={store.view.timeline}
+              data-testid="timeline-toggle"
+              onClick={() => store.setView({ timeline: !store.view.timeline })}
+            >
+              {store.view.timeline ? '▾' : '▸'} Timeline
+            </button>
+            {store.view.timeline && (
+              <Timeline
+                streams={store.streams}
+                events={store.events}
+                selected={store.selectedStream}
+                gapMs={store.view.gapMs}
+                onSelectTime={(time, streamId) => store.selectAt(time, streamId)}
+              />
+            )}
+          </section>
           <EventTable store={store} />
-          {event ? (
-            <EventDetail event={event} stream={store.streams.get(event.streamId)} />
-          ) : (
-            stream && <StreamDetail stream={stream} page={store.earlierPage(stream)} />
+          {detail && (
+            <>
+              <Splitter height={store.view.detailHeight} onResize={(h) => store.setView({ detailHeight: h })} />
+              <div class="detail-pane" style={{ height: `${store.view.detailHeight}px` }}>
+                {detail}
+              </div>
+            </>
           )}
         </section>
       </div>
     </div>
+  );
+}
+
+/** The bar above the detail pane: drag it (or use the arrow keys on it) to resize the pane. */
+function Splitter({ height, onResize }: { height: number; onResize: (height: number) => void }) {
+  const clamp = (h: number) => Math.max(MIN_DETAIL, Math.min(window.innerHeight - 120, Math.round(h)));
+  return (
+    <div
+      class="splitter"
+      role="separator"
+      aria-orientation="horizontal"
+      aria-label="Resize the detail pane"
+      aria-valuenow={height}
+      tabIndex={0}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+          e.preventDefault();
+          onResize(clamp(height + (e.key === 'ArrowUp' ? 20 : -20)));
+        }
+      }}
+      onPointerDown={(e) => {
+        e.preventDefault();
+        const bar = e.currentTarget;
+        const startY = e.clientY;
+        bar.setPointerCapture(e.pointerId);
+        const move = (m: PointerEvent) => onResize(clamp(height - (m.clientY - startY)));
+        const up = () => {
+          bar.removeEventListener('pointermove', move);
+          bar.removeEventListener('pointerup', up);
+        };
+        bar.addEventListener('pointermove', move);
+        bar.addEventListener('pointerup', up);
+      }}
+    />
   );
 }

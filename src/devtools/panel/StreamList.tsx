@@ -1,5 +1,5 @@
 import type { PageInfo, Stream } from '../../shared/model';
-import { count, shortUrl } from './format';
+import { bytes, count, shortUrl } from './format';
 import type { PanelStore } from './store';
 
 const KIND_LABEL = { eventsource: 'ES', fetch: 'fetch', xhr: 'XHR' } as const;
@@ -36,19 +36,27 @@ export function StreamList({ store }: { store: PanelStore }) {
 function StreamRow({ stream: s, page, selected, onSelect }: { stream: Stream; page: PageInfo | undefined; selected: boolean; onSelect: () => void }) {
   const reconnects = s.attempts.length - 1;
   const classes = [selected ? 'selected' : '', page ? 'earlier-page' : ''].filter(Boolean).join(' ');
+  // A stream the browser gave up on after an error says so, not just "closed".
+  const state = s.state === 'closed' && s.closedBy === 'error' ? 'error' : s.state;
   return (
     <li role="option" aria-selected={selected} class={classes} onClick={onSelect} data-testid="stream" data-stream-id={s.id}>
       <span class="stream-url" title={s.url}>
-        <span class="kind" data-testid="stream-kind">{KIND_LABEL[s.kind]}</span> {shortUrl(s.url)}
+        <span class="kind" data-testid="stream-kind">{KIND_LABEL[s.kind]}</span>
+        {s.method && s.method !== 'GET' && <span class="kind method">{s.method}</span>} {shortUrl(s.url)}
       </span>
       <span class="stream-meta">
-        <span class={`badge state-${s.state}`} data-testid="stream-state">
-          {s.state}
+        <span class={`badge state-${state}`} data-testid="stream-state">
+          {state}
         </span>
         <span data-testid="stream-events">{count(s.eventCount, 'event')}</span>
-        <span data-testid="stream-attempts" title={count(reconnects, 'reconnect')}>
-          {count(s.attempts.length, 'attempt')}
+        <span>{bytes(s.bytes)}</span>
+        <span data-testid="stream-attempts" data-attempts={s.attempts.length} title={count(s.attempts.length, 'attempt')}>
+          {count(reconnects, 'reconnect')}
         </span>
+      </span>
+      <span class="stream-meta">
+        {s.lastEventId !== '' && <span title="Last event ID">id {s.lastEventId}</span>}
+        {s.retry !== undefined && <span title="Reconnection time set by the stream (retry:)">retry {s.retry} ms</span>}
         {!s.frame.top && (
           <span title={s.frame.url} data-testid="stream-frame">
             iframe

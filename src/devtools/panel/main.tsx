@@ -5,7 +5,7 @@ import browser from 'webextension-polyfill';
 import { App } from './App';
 import { connectToBackground } from './connection';
 import { loadSettings, saveSettings, watchSettings } from './settings';
-import { PanelStore } from './store';
+import { PanelStore, parseView, type ViewState } from './store';
 
 const param = new URLSearchParams(location.search).get('tabId');
 const tabId = param !== null ? Number(param) : browser.devtools.inspectedWindow.tabId;
@@ -14,10 +14,31 @@ const themeName = browser.devtools?.panels?.themeName;
 const dark = themeName ? themeName === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
 document.documentElement.classList.toggle('theme-dark', dark);
 
-const store = new PanelStore();
+/**
+ * How the user last looked at captures (filter, columns, widths…) and what they had selected in
+ * this tab, kept in this extension's localStorage: a reloaded panel comes back as it was.
+ */
+const VIEW_KEY = 'sse-inspector:view';
+const SELECTION_KEY = 'sse-inspector:selection';
+const stored = (key: string): Record<string, unknown> => {
+  try {
+    const value: unknown = JSON.parse(localStorage.getItem(key) ?? '{}');
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+};
+const selection = stored(SELECTION_KEY);
+const savedView = parseView({ ...stored(VIEW_KEY), ...(selection.tabId === tabId ? selection : {}) });
+const saveView = ({ selectedStream, selectedEvent, ...prefs }: ViewState) => {
+  localStorage.setItem(VIEW_KEY, JSON.stringify(prefs));
+  localStorage.setItem(SELECTION_KEY, JSON.stringify({ tabId, selectedStream, selectedEvent }));
+};
+
+const store = new PanelStore(savedView, saveView);
 // What the panel holds, for the browser tests (and a look from the panel's own console).
 Object.assign(globalThis, { sseInspectorStore: store });
-connectToBackground(tabId, (msg) => store.apply(msg));
+const background = connectToBackground(tabId, (msg) => store.apply(msg));
 void loadSettings().then((s) => store.setSettings(s));
 watchSettings((s) => store.setSettings(s));
-render(<App store={store} onSettings={saveSettings} />, document.getElementById('app')!);
+render(<App store={store} onSettings={saveSettings} onClear={() => background.send({ kind: 'clear', tabId })} />, document.getElementById('app')!);

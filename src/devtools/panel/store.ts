@@ -25,6 +25,8 @@ export interface ViewState {
   gapMs: number;
   /** Height of the detail pane, in px. */
   detailHeight: number;
+  /** The timeline above the table is shown. */
+  timeline: boolean;
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -37,7 +39,29 @@ export const DEFAULT_VIEW: ViewState = {
   relativeTime: false,
   gapMs: 2000,
   detailHeight: 240,
+  timeline: true,
 };
+
+/** A view state as stored (by an older version, or damaged): only the parts that are well-formed. */
+export function parseView(x: Record<string, unknown>): Partial<ViewState> {
+  const view: Partial<ViewState> = {};
+  const isStrings = (a: unknown): a is string[] => Array.isArray(a) && a.every((s) => typeof s === 'string');
+  if (x.selectedStream === null || typeof x.selectedStream === 'string') view.selectedStream = x.selectedStream;
+  if (x.selectedEvent === null || Number.isInteger(x.selectedEvent)) view.selectedEvent = x.selectedEvent as number | null;
+  const f = x.filter as Partial<Filter> | undefined;
+  if (f && typeof f.text === 'string' && typeof f.regex === 'boolean' && isStrings(f.hiddenTypes)) view.filter = { text: f.text, regex: f.regex, hiddenTypes: f.hiddenTypes };
+  const sort = x.sort as Partial<Sort> | null | undefined;
+  if (sort === null || (sort && ALL_COLUMNS.includes(sort.column!) && typeof sort.descending === 'boolean')) view.sort = sort as Sort | null;
+  if (isStrings(x.columns) && x.columns.includes('data')) view.columns = ALL_COLUMNS.filter((c) => (x.columns as string[]).includes(c));
+  if (typeof x.widths === 'object' && x.widths !== null) {
+    view.widths = Object.fromEntries(Object.entries(x.widths).filter(([c, w]) => ALL_COLUMNS.includes(c as ColumnId) && Number.isFinite(w) && w > 0));
+  }
+  if (typeof x.relativeTime === 'boolean') view.relativeTime = x.relativeTime;
+  if (Number.isFinite(x.gapMs) && (x.gapMs as number) > 0) view.gapMs = x.gapMs as number;
+  if (Number.isFinite(x.detailHeight) && (x.detailHeight as number) > 0) view.detailHeight = x.detailHeight as number;
+  if (typeof x.timeline === 'boolean') view.timeline = x.timeline;
+  return view;
+}
 
 export class PanelStore {
   streams = new Map<string, Stream>();
@@ -172,6 +196,12 @@ export class PanelStore {
   earlierPage(s: Stream): PageInfo | undefined {
     const current = this.pages[this.pages.length - 1];
     return current && s.page < current.n ? this.pages.find((p) => p.n === s.page) : undefined;
+  }
+
+  /** Selects the first record at or after `time` (of `streamId`, if given): a click on the timeline. */
+  selectAt(time: number, streamId: string | undefined): void {
+    const r = this.events.find((e) => e.time >= time && (streamId === undefined || e.streamId === streamId));
+    if (r) this.selectEvent(r.seq);
   }
 
   event(seq: number | null): EventRecord | undefined {
