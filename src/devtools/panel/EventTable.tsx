@@ -2,8 +2,8 @@
 // Columns can be sorted (click), resized (drag a header's edge), shown or hidden (right-click
 // the header); connection markers sit between the records; a long silence before an event is
 // marked. New rows keep the view at the bottom unless the user scrolled up. Keys: up/down,
-// Home/End, PageUp/PageDown move the selection; Enter on a connection row selects its stream;
-// Esc closes the detail.
+// Home/End, PageUp/PageDown move the selection through the records (the detail follows); Esc
+// closes the detail. A click on a connection row selects its stream.
 import type { CSSProperties } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { EventRecord, Stream } from '../../shared/model';
@@ -65,11 +65,12 @@ export function EventTable({ store }: { store: PanelStore }) {
   const widthOf = (c: ColumnId) => widths[c] ?? COLUMNS[c].width;
   const style = (c: ColumnId): CSSProperties | undefined => (c === 'data' ? undefined : { width: `${widthOf(c)}px` });
 
-  const selectedIndex = selectedEvent === null ? -1 : rows.findIndex((r) => !isMarker(r) && r.seq === selectedEvent);
-  /** Selects the record at or after (step 1) / before (step -1) index i, and scrolls it into view. */
-  const selectFrom = (i: number, step: 1 | -1) => {
-    for (let j = i; j >= 0 && j < rows.length; j += step) {
-      const r = rows[j]!;
+  const indexOf = (seq: number | null, list: Row[]) => (seq === null ? -1 : list.findIndex((r) => !isMarker(r) && r.seq === seq));
+  const selectedIndex = indexOf(selectedEvent, rows);
+  /** Selects the record at or after (step 1) / before (step -1) index i of `list`. */
+  const selectFrom = (list: Row[], i: number, step: 1 | -1) => {
+    for (let j = i; j >= 0 && j < list.length; j += step) {
+      const r = list[j]!;
       if (isMarker(r)) continue;
       store.selectEvent(r.seq);
       return;
@@ -90,14 +91,16 @@ export function EventTable({ store }: { store: PanelStore }) {
   }, [selectedEvent]);
   const onKeyDown = (e: KeyboardEvent) => {
     const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
-    const at = selectedIndex;
+    // From the store, not this render: keys can come faster than renders.
+    const list = store.rows();
+    const at = indexOf(store.selectedEvent, list);
     const keys: Record<string, () => void> = {
-      ArrowDown: () => selectFrom(at + 1, 1),
-      ArrowUp: () => selectFrom(at < 0 ? rows.length - 1 : at - 1, -1),
-      PageDown: () => selectFrom(Math.min(rows.length - 1, at + page), 1),
-      PageUp: () => selectFrom(Math.max(0, at - page), -1),
-      Home: () => selectFrom(0, 1),
-      End: () => selectFrom(rows.length - 1, -1),
+      ArrowDown: () => selectFrom(list, at + 1, 1),
+      ArrowUp: () => selectFrom(list, at < 0 ? list.length - 1 : at - 1, -1),
+      PageDown: () => selectFrom(list, Math.min(list.length - 1, at + page), 1),
+      PageUp: () => selectFrom(list, Math.max(0, at - page), -1),
+      Home: () => selectFrom(list, 0, 1),
+      End: () => selectFrom(list, list.length - 1, -1),
       Escape: () => store.selectEvent(null),
     };
     const action = keys[e.key];
