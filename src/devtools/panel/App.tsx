@@ -22,15 +22,17 @@ export function App({ store, onSettings, onClear }: AppProps) {
   useStore(store);
   const [settingsOpen, setSettingsOpen] = useState(false);
   useEffect(() => {
-    // Ctrl/Cmd+F: the filter, as in DevTools' own tools.
+    // Ctrl/Cmd+F: the filter, as in DevTools' own tools. Caught on the way down (capture, on
+    // the window): Chrome's DevTools forwards such keys to itself from a listener on the document.
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
         e.preventDefault();
+        e.stopPropagation();
         document.querySelector<HTMLInputElement>('[data-testid="filter"]')?.focus();
       }
     };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
   }, []);
   const stream = store.selectedStream === null ? undefined : store.streams.get(store.selectedStream);
   const event = store.event(store.selectedEvent);

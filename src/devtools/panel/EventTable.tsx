@@ -106,6 +106,8 @@ export function EventTable({ store }: { store: PanelStore }) {
     const action = keys[e.key];
     if (!action) return;
     e.preventDefault();
+    // Chrome's DevTools takes some keys (Esc opens its drawer) from a listener on the document.
+    e.stopPropagation();
     action();
   };
 
