@@ -33,6 +33,8 @@ export interface LaunchOptions {
   devtools?: boolean;
   /** false: the same browser without the extension, for with/without comparisons. */
   extension?: boolean;
+  /** A dark system theme: DevTools (and so the panel) follow it. */
+  dark?: boolean;
 }
 
 const CHROMIUM_ARGS = [
@@ -51,7 +53,7 @@ export async function launch(name: BrowserName, options: LaunchOptions = {}): Pr
   return name === 'chromium' ? launchChromium(options) : launchFirefox(options);
 }
 
-async function launchChromium({ headless = true, devtools = false, extension = true }: LaunchOptions): Promise<Launched> {
+async function launchChromium({ headless = true, devtools = false, extension = true, dark = false }: LaunchOptions): Promise<Launched> {
   const profile = mkdtempSync(join(tmpdir(), 'sse-inspector-chromium-'));
   const dist = DIST.chromium;
   const browser = await puppeteer.launch({
@@ -62,7 +64,12 @@ async function launchChromium({ headless = true, devtools = false, extension = t
     userDataDir: profile,
     defaultViewport: null,
     ignoreDefaultArgs: extension ? ['--disable-extensions'] : [],
-    args: [...CHROMIUM_ARGS, '--window-size=1400,900', ...(extension ? [`--disable-extensions-except=${dist}`, `--load-extension=${dist}`] : [])],
+    args: [
+      ...CHROMIUM_ARGS,
+      '--window-size=1400,900',
+      ...(dark ? ['--force-dark-mode'] : []),
+      ...(extension ? [`--disable-extensions-except=${dist}`, `--load-extension=${dist}`] : []),
+    ],
   });
   if (extension) {
     await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`));
@@ -79,7 +86,7 @@ async function launchChromium({ headless = true, devtools = false, extension = t
   };
 }
 
-async function launchFirefox({ headless = true, devtools = false, extension = true }: LaunchOptions): Promise<Launched> {
+async function launchFirefox({ headless = true, devtools = false, extension = true, dark = false }: LaunchOptions): Promise<Launched> {
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
@@ -89,6 +96,7 @@ async function launchFirefox({ headless = true, devtools = false, extension = tr
     args: ['--remote-allow-system-access', ...(devtools && !headless ? ['--devtools'] : [])],
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_EXTENSION_UUID }),
+      ...(dark ? { 'ui.systemUsesDarkTheme': 1, 'devtools.theme': 'dark' } : {}),
     },
   });
   if (extension) await browser.installExtension(DIST.firefox);

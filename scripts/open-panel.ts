@@ -9,13 +9,10 @@ import { CHROME_EXTENSION_ID, type Launched } from './launch';
 export const PANEL_PATH = '/src/devtools/panel/panel.html';
 const TIMEOUT_MS = 20_000;
 
-/**
- * Opens the SSE panel inspecting `page` and returns the frame the panel runs in. `theme`
- * (Chromium) sets DevTools' own theme first, which the panel follows.
- */
-export async function openPanel(launched: Launched, page: Page, theme?: 'light' | 'dark'): Promise<Frame> {
+/** Opens the SSE panel inspecting `page` and returns the frame the panel runs in. */
+export async function openPanel(launched: Launched, page: Page): Promise<Frame> {
   return launched.name === 'chromium'
-    ? showDevToolsPanel(launched.browser, page, launched.headless, theme)
+    ? showDevToolsPanel(launched.browser, page, launched.headless)
     : openPanelTab(launched, await tabIdOf(launched, page));
 }
 
@@ -23,14 +20,8 @@ export async function openPanel(launched: Launched, page: Page, theme?: 'light' 
  * With DevTools opened by `launch(..., { devtools: true })`: shows the SSE panel in the
  * DevTools window inspecting `page`, and returns the frame the panel runs in.
  */
-async function showDevToolsPanel(browser: Browser, page: Page, headless: boolean, theme?: 'light' | 'dark'): Promise<Frame> {
+async function showDevToolsPanel(browser: Browser, page: Page, headless: boolean): Promise<Frame> {
   const devtools = await poll(() => findDevTools(browser, page.url()), `DevTools for ${page.url()}`);
-  if (theme) {
-    await devtools.evaluate(`(async () => {
-      const Common = await import('devtools://devtools/bundled/core/common/common.js');
-      Common.Settings.Settings.instance().moduleSetting('ui-theme').set('${theme}');
-    })()`);
-  }
   // Headless (tests, screenshots): undocked and sized, DevTools takes the whole window instead
   // of leaving room for a page nobody sees. With a window, DevTools stays where the user has it.
   if (headless) await devtools.setViewport({ width: 1100, height: 640 });

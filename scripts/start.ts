@@ -3,7 +3,7 @@
 //   npm start                          Chromium, with a window
 //   npm start -- --browser firefox     Firefox ESR
 //   npm start -- --headless            no window: writes a screenshot of the panel and exits
-//   npm start -- --port 8080 --screenshot panel.png [--theme dark]   (Chromium: DevTools' theme)
+//   npm start -- --port 8080 --screenshot panel.png [--dark]   (--dark: a dark system theme)
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,7 +19,7 @@ const { values: args } = parseArgs({
     headless: { type: 'boolean', default: false },
     port: { type: 'string', default: '8080' },
     screenshot: { type: 'string' },
-    theme: { type: 'string' },
+    dark: { type: 'boolean', default: false },
   },
 });
 const name = args.browser === 'firefox' ? 'firefox' : args.browser === 'chromium' || args.browser === 'chrome' ? 'chromium' : undefined;
@@ -31,7 +31,7 @@ if (!args.headless && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
 
 await build({ mode: name === 'firefox' ? 'firefox' : 'chrome', logLevel: 'warn' });
 const demo = await startDemo(Number(args.port));
-const launched = await launch(name, { headless: args.headless, devtools: true });
+const launched = await launch(name, { headless: args.headless, devtools: true, dark: args.dark });
 const stop = async () => {
   await launched.close();
   await demo.close();
@@ -71,7 +71,7 @@ async function startDemo(port: number): Promise<DemoServer> {
 
 /** Lets the scenarios run a few seconds (the one-shot stream reconnects every ~3 s), then shoots the panel. */
 async function screenshot(page: Page, file: string): Promise<void> {
-  const panel = await openPanel(launched, page, args.theme === 'dark' ? 'dark' : args.theme === 'light' ? 'light' : undefined);
+  const panel = await openPanel(launched, page);
   await new Promise((r) => setTimeout(r, 7000));
   // Show the one-shot stream's reconnect loop, attempt by attempt.
   await panel.$$eval('[data-testid="stream"]', (rows) => {
