@@ -117,6 +117,12 @@ describe('EventTable', () => {
     fireEvent.click(screen.getByTestId('relative-time'));
     await new Promise((r) => setTimeout(r, 50));
     expect(screen.getAllByTestId('event-row')[0]!.textContent).toContain('+2.500 s');
+    // The gap threshold: 3 s here (two events 3.5 s apart become a gap).
+    store.apply({ ...snapshot([stream('a')], [rec(1, 'a', 3500, 'x'), rec(2, 'a', 7000, 'y')]) });
+    fireEvent.change(screen.getByTestId('gap-ms'), { target: { valueAsNumber: 4000, value: '4000' } });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.view.gapMs).toBe(4000);
+    expect(screen.getAllByTestId('event-row')[1]!.className).not.toContain('gap');
   });
 });
 

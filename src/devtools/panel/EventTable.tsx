@@ -277,6 +277,24 @@ function ColumnMenu({ store, at, onClose }: { store: PanelStore; at: { x: number
             Time since the stream began
           </label>
         </div>
+        <div role="menuitem">
+          <label>
+            Mark gaps over
+            <input
+              type="number"
+              class="gap-input"
+              data-testid="gap-ms"
+              min={1}
+              step={100}
+              value={store.view.gapMs}
+              onChange={(e) => {
+                const ms = e.currentTarget.valueAsNumber;
+                if (Number.isFinite(ms) && ms > 0) store.setView({ gapMs: ms });
+              }}
+            />
+            ms
+          </label>
+        </div>
       </div>
     </div>
   );
