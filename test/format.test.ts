@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, clockTime, count, duration, prettyJson, shortUrl } from '../src/devtools/panel/format';
+import { bytes, clockTime, count, duration, grouped, shortUrl } from '../src/devtools/panel/format';
 
 describe('clockTime', () => {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -110,40 +110,6 @@ describe('shortUrl', () => {
   });
 });
 
-describe('prettyJson', () => {
-  it('pretty-prints an object with two-space indentation', () => {
-    expect(prettyJson('{"a":1,"b":{"c":[true,null]}}')).toBe('{\n  "a": 1,\n  "b": {\n    "c": [\n      true,\n      null\n    ]\n  }\n}');
-  });
-
-  it('pretty-prints an array', () => {
-    expect(prettyJson('[1,"two",{"three":3}]')).toBe('[\n  1,\n  "two",\n  {\n    "three": 3\n  }\n]');
-    expect(prettyJson('[]')).toBe('[]');
-    expect(prettyJson('{}')).toBe('{}');
-  });
-
-  it('accepts leading and trailing whitespace', () => {
-    expect(prettyJson('  \n\t{"a": 1}\n')).toBe('{\n  "a": 1\n}');
-    expect(prettyJson('\n [1] ')).toBe('[\n  1\n]');
-  });
-
-  it('returns null for invalid JSON that looks like an object or array', () => {
-    expect(prettyJson('{a:1}')).toBeNull();
-    expect(prettyJson('{"a":1')).toBeNull();
-    expect(prettyJson('[1,2,]')).toBeNull();
-    expect(prettyJson('{"a":1} trailing')).toBeNull();
-  });
-
-  it('returns null for JSON that is not an object or array', () => {
-    expect(prettyJson('"a string"')).toBeNull();
-    expect(prettyJson('42')).toBeNull();
-    expect(prettyJson('true')).toBeNull();
-    expect(prettyJson('null')).toBeNull();
-    expect(prettyJson('plain text')).toBeNull();
-    expect(prettyJson('')).toBeNull();
-    expect(prettyJson('   ')).toBeNull();
-  });
-});
-
 describe('units after rounding', () => {
   it.each([
     [999.6, '1.0 s'],
@@ -160,5 +126,11 @@ describe('count', () => {
     expect(count(1, 'event')).toBe('1 event');
     expect(count(0, 'event')).toBe('0 events');
     expect(count(3, 'attempt')).toBe('3 attempts');
+  });
+});
+
+describe('grouped', () => {
+  it('puts a no-break space between thousands', () => {
+    expect([0, 999, 1000, 12034, 1234567].map(grouped)).toEqual(['0', '999', '1\u00a0000', '12\u00a0034', '1\u00a0234\u00a0567']);
   });
 });

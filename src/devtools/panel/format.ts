@@ -41,14 +41,3 @@ export function shortUrl(url: string): string {
     return url;
   }
 }
-
-/** Pretty-printed JSON when the text is a JSON object or array, else null. */
-export function prettyJson(text: string): string | null {
-  const t = text.trimStart();
-  if (!t.startsWith('{') && !t.startsWith('[')) return null;
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return null;
-  }
-}

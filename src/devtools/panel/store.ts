@@ -169,12 +169,6 @@ export class PanelStore {
     return n;
   }
 
-  /** The records of the selected stream (or of all), in arrival order, unfiltered. */
-  visibleEvents(): EventRecord[] {
-    const id = this.view.selectedStream;
-    return id === null ? this.events : this.events.filter((e) => e.streamId === id);
-  }
-
   /** The table's rows: filtered, with connection markers, sorted as asked; frozen while paused. */
   rows(): Row[] {
     if (this.paused) return this.paused.rows;
