@@ -30,7 +30,8 @@ browser.storage.onChanged.addListener((changes, area) => {
 listen(browser.webRequest, new NetworkObserver((attempt) => hub.applyNetwork(attempt)));
 
 void (async () => {
-  const settings = parseSettings((await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY]);
+  // Unreadable settings are the defaults: the hub must start, or every input waits forever.
+  const settings = parseSettings(await browser.storage.local.get(SETTINGS_KEY).then((got) => got[SETTINGS_KEY], () => undefined));
   await hub.start(await openStore(), settings, async (ids) => {
     const live = new Set<number>();
     for (const id of ids) if (await browser.tabs.get(id).then(() => true, () => false)) live.add(id);
