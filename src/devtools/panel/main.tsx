@@ -4,7 +4,7 @@ import { render } from 'preact';
 import browser from 'webextension-polyfill';
 import { App } from './App';
 import { connectToBackground } from './connection';
-import { loadSettings, saveSettings, watchSettings } from './settings';
+import { loadSettings, saveSettings, watchSettings } from './settings-storage';
 import { PanelStore, parseView, type ViewState } from './store';
 
 const param = new URLSearchParams(location.search).get('tabId');
