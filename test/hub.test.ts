@@ -244,6 +244,23 @@ describe('Hub: storage and acknowledgements', () => {
     expect((panelOf(second.hub).port.received[0] as ToPanel).events.map((e) => e.data)).toEqual(['e3']);
   });
 
+  it('what comes for a closed tab after it closed (an aborted request, a last batch) does not bring its log back', async () => {
+    const factory = new IDBFactory();
+    const { hub, started } = await startHub(factory);
+    await started;
+    const bridge = new FakeBridge('doc');
+    bridge.connect(hub);
+    bridge.send([create, event(1)]);
+    await sleep(120);
+    hub.removeTab(TAB);
+    bridge.send([event(2)]);
+    hub.applyNetwork({ requestId: 'r', tabId: TAB, frameId: 0, url: 'http://127.0.0.1/sse', method: 'GET', startedAt: 1, redirects: [], error: 'net::ERR_ABORTED' });
+    await sleep(120);
+    bridge.readAcks();
+    expect(bridge.unacked).toBe(0);
+    expect(await (await IdbLogStore.open(factory)).load()).toEqual([]);
+  });
+
   it('forgets closed tabs, also those closed while it was stopped', async () => {
     const factory = new IDBFactory();
     const first = await startHub(factory);

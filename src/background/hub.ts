@@ -40,6 +40,11 @@ export class Hub {
   /** Tabs whose next write rewrites their whole log (after a failed write). */
   private readonly rewrite = new Set<number>();
   private readonly removedTabs: number[] = [];
+  /**
+   * Tabs closed while this worker ran: what still comes for them (an aborted request's network
+   * report, a page's last batch) must not make a log again. Tab ids are not reused in a session.
+   */
+  private readonly closedTabs = new Set<number>();
   private staged: Outgoing[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing = false;
@@ -95,6 +100,7 @@ export class Hub {
   /** What the network saw of an SSE request of a tab. */
   applyNetwork(attempt: NetworkAttempt): void {
     this.run(() => {
+      if (this.closedTabs.has(attempt.tabId)) return;
       this.logOf(attempt.tabId).applyNetwork(attempt);
       this.markDirty(attempt.tabId);
     });
@@ -102,6 +108,7 @@ export class Hub {
 
   removeTab(tabId: number): void {
     this.run(() => {
+      this.closedTabs.add(tabId);
       this.logs.delete(tabId);
       this.dirty.delete(tabId);
       this.removedTabs.push(tabId);
@@ -140,6 +147,7 @@ export class Hub {
       const batch = msg as BridgeBatch;
       if (batch?.kind !== 'batch' || batch.v !== PROTOCOL_VERSION) return;
       this.run(() => {
+        if (this.closedTabs.has(tabId)) return post(port, { kind: 'ack', seq: batch.seq });
         // The log skips a batch it already applied (resent after a restart or a lost ack);
         // it is acknowledged again all the same.
         this.logOf(tabId).applyBatch({ doc: batch.doc, frameId }, batch.seq, batch.records, batch.invalid);
