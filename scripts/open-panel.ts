@@ -7,7 +7,8 @@ import type { Browser, Frame, Page, Target } from 'puppeteer-core';
 import { CHROME_EXTENSION_ID, type Launched } from './launch';
 
 export const PANEL_PATH = '/src/devtools/panel/panel.html';
-const TIMEOUT_MS = 20_000;
+// DevTools can take long to start on a loaded 2-core machine.
+const TIMEOUT_MS = 40_000;
 
 /** Opens the SSE panel inspecting `page` and returns the frame the panel runs in. */
 export async function openPanel(launched: Launched, page: Page): Promise<Frame> {
