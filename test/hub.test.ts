@@ -261,6 +261,27 @@ describe('Hub: storage and acknowledgements', () => {
     expect(await (await IdbLogStore.open(factory)).load()).toEqual([]);
   });
 
+  it('a stored log that does not restore is dropped, and the hub works on', async () => {
+    const factory = new IDBFactory();
+    const damaged: LogStore = {
+      load: async () => [{ meta: { tabId: TAB } as never, streams: [], events: [], archived: [] }],
+      save: (saves, removed) => IdbLogStore.open(factory).then((s) => s.save(saves, removed)),
+    };
+    const hub = new Hub();
+    const errors = console.error;
+    console.error = () => undefined;
+    try {
+      await hub.start(damaged, DEFAULT_SETTINGS, async (ids) => new Set(ids));
+    } finally {
+      console.error = errors;
+    }
+    const bridge = new FakeBridge('doc');
+    bridge.connect(hub);
+    bridge.send([create, event(1)]);
+    await sleep(120);
+    expect(panelOf(hub).events().map((e) => e.data)).toEqual(['e1']);
+  });
+
   it('forgets closed tabs, also those closed while it was stopped', async () => {
     const factory = new IDBFactory();
     const first = await startHub(factory);

@@ -62,10 +62,16 @@ export class Hub {
       console.error('SSE Inspector: the stored capture could not be read', error);
       return [];
     });
-    const live = await liveTabs(stored.map((t) => t.meta.tabId));
+    const live = await liveTabs(stored.map((t) => t.meta.tabId)).catch(() => new Set<number>());
     for (const { meta, streams, events, archived } of stored) {
-      if (live.has(meta.tabId)) this.logs.set(meta.tabId, TabLog.restore(meta, streams, events, limitsOf(settings), archived));
-      else this.removedTabs.push(meta.tabId);
+      try {
+        if (!live.has(meta.tabId)) throw new Error('the tab is gone');
+        this.logs.set(meta.tabId, TabLog.restore(meta, streams, events, limitsOf(settings), archived));
+      } catch (error) {
+        // A tab that is gone, or whose stored log does not restore (damaged, or from another version): dropped.
+        if (live.has(meta.tabId)) console.error(`SSE Inspector: the stored capture of tab ${meta.tabId} could not be restored`, error);
+        this.removedTabs.push(meta.tabId);
+      }
     }
     if (this.removedTabs.length > 0) this.schedule();
     const waiting = this.waiting ?? [];
