@@ -5,8 +5,9 @@
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launch, type BrowserName, type Launched } from '../scripts/launch';
-import { gotoExtensionPage, openPanel, PANEL_PATH, tabIdOf } from '../scripts/open-panel';
-import { click, readStreams, textOf, waitForStreams, waitForTexts } from './harness/panel';
+import { gotoExtensionPage, PANEL_PATH, tabIdOf } from '../scripts/open-panel';
+import { Pages, waitFor } from './harness/pages';
+import { click, openWithPanel, readStreams, textOf, waitForStreams, waitForTexts } from './harness/panel';
 import { startTicker, type Ticker } from './harness/ticker';
 
 const startStream = (n: number, every: number) => `
@@ -24,21 +25,10 @@ const storeOf = (panel: Frame) =>
     return { events: s.events.length as number, pages: s.pages as { n: number; url: string }[], settings: s.settings, counters: s.counters };
   });
 
-async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeout = 20_000): Promise<T> {
-  const end = Date.now() + timeout;
-  let last = await read();
-  while (!done(last)) {
-    if (Date.now() > end) throw new Error(`${what}: never happened; last ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    last = await read();
-  }
-  return last;
-}
-
 describe.each<BrowserName>(['chromium', 'firefox'])('the log of a tab in %s', (name) => {
   let server: Ticker;
   let launched: Launched;
-  const opened: Page[] = [];
+  const pages = new Pages(() => launched.browser);
 
   beforeAll(async () => {
     server = await startTicker();
@@ -48,19 +38,13 @@ describe.each<BrowserName>(['chromium', 'firefox'])('the log of a tab in %s', (n
     await launched?.close();
     await server?.close();
   });
-  afterEach(async () => {
-    for (const page of opened.splice(0)) await page.close().catch(() => undefined);
-  });
+  afterEach(() => pages.closeAll());
 
   async function open(path: string): Promise<{ page: Page; panel: Frame }> {
-    const page = await launched.browser.newPage();
-    opened.push(page);
-    await page.goto(server.url + path);
-    const panel = await openPanel(launched, page);
-    if (panel.page() !== page && !panel.page().url().startsWith('devtools://')) opened.push(panel.page());
+    const { page, panel } = await openWithPanel(launched, pages, server.url + path);
     // Settings live in storage.local: every test starts from the defaults.
     await panel.evaluate(() => ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.remove('settings'));
-    await until('default settings', () => storeOf(panel), (s) => s.settings.preserveLog === false && s.settings.maxEvents === 200_000);
+    await waitFor('default settings', () => storeOf(panel), (s) => s.settings.preserveLog === false && s.settings.maxEvents === 200_000);
     return { page, panel };
   }
 
@@ -81,7 +65,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('the log of a tab in %s', (n
   it('with Preserve log, a navigation keeps the old streams, marked with the page they came from', async () => {
     const { page, panel } = await open('/first');
     await click(panel, '[data-testid="preserve-log"]');
-    await until('preserve log on', () => storeOf(panel), (s) => s.settings.preserveLog === true);
+    await waitFor('preserve log on', () => storeOf(panel), (s) => s.settings.preserveLog === true);
     await page.evaluate(startStream(1000, 20));
     await waitForStreams(panel, (s) => s.length === 1 && s[0]!.events > 3);
     await page.goto(`${server.url}/second`);
@@ -102,7 +86,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('the log of a tab in %s', (n
     expect(await textOf(panel, '[data-testid="stream-detail-page"]')).toContain(`${server.url}/first`);
     // Off again: the next navigation clears both.
     await click(panel, '[data-testid="preserve-log"]');
-    await until('preserve log off', () => storeOf(panel), (s) => s.settings.preserveLog === false);
+    await waitFor('preserve log off', () => storeOf(panel), (s) => s.settings.preserveLog === false);
     await page.goto(`${server.url}/third`);
     await waitForStreams(panel, (s) => s.length === 0);
   });
@@ -114,13 +98,13 @@ describe.each<BrowserName>(['chromium', 'firefox'])('the log of a tab in %s', (n
     await input.click({ count: 3 });
     await input.type('100');
     await click(panel, '[data-testid="settings-apply"]');
-    await until('max events 100', () => storeOf(panel), (s) => s.settings.maxEvents === 100);
+    await waitFor('max events 100', () => storeOf(panel), (s) => s.settings.maxEvents === 100);
     await page.evaluate(startStream(300, 2));
     await page.waitForFunction(() => (window as any).done === true, { polling: 100, timeout: 20_000 });
     // 300 events and `done`: the 201 oldest are dropped.
     const [dropped] = await waitForTexts(panel, '[data-testid="dropped"]', (t) => t[0]?.startsWith('201 ') === true);
     expect(dropped).toBe('201 older events dropped (memory limit)');
-    const store = await until('100 events kept', () => storeOf(panel), (s) => s.events === 100);
+    const store = await waitFor('100 events kept', () => storeOf(panel), (s) => s.events === 100);
     expect(store.counters.droppedEvents).toBe(201);
     // The stream still counts everything it received.
     expect((await readStreams(panel))[0]!.events).toBe(301);
@@ -131,8 +115,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('the log of a tab in %s', (n
     await page.evaluate(startStream(1000, 20));
     await waitForStreams(panel, (s) => s.length === 1 && s[0]!.events > 3);
     const tabId = await tabIdOf(launched, page);
-    const helper = await launched.browser.newPage();
-    opened.push(helper);
+    const helper = await pages.open();
     await gotoExtensionPage(helper, `${launched.extensionOrigin}${PANEL_PATH}?tabId=-1`);
     const storedTabs = () =>
       helper.evaluate(
@@ -146,8 +129,8 @@ describe.each<BrowserName>(['chromium', 'firefox'])('the log of a tab in %s', (n
             };
           }),
       );
-    await until('the tab stored', storedTabs, (tabs) => tabs.includes(tabId));
+    await waitFor('the tab stored', storedTabs, (tabs) => tabs.includes(tabId));
     await page.close();
-    await until('the tab forgotten', storedTabs, (tabs) => !tabs.includes(tabId));
+    await waitFor('the tab forgotten', storedTabs, (tabs) => !tabs.includes(tabId));
   });
 });

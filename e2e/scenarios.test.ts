@@ -3,20 +3,20 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Frame, Page } from 'puppeteer-core';
+import type { Frame } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../demo/server';
 import { launch, type BrowserName, type Launched } from '../scripts/launch';
 import { openPanel } from '../scripts/open-panel';
-import { click, readEventRows, readStreams, textOf, waitForStreams, waitForTexts } from './harness/panel';
+import { Pages } from './harness/pages';
+import { click, openWithPanel, readEventRows, readStreams, textOf, waitForStreams, waitForTexts } from './harness/panel';
 
 const ARTIFACTS = 'e2e/artifacts';
 
 describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (name) => {
   let demo: DemoServer;
   let launched: Launched;
-  /** Pages a test opened: closed after it, so their streams don't hold the browser's few connections per host. */
-  const opened: Page[] = [];
+  const pages = new Pages(() => launched.browser);
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -27,20 +27,10 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     await launched?.close();
     await demo?.close();
   });
-  afterEach(async () => {
-    for (const page of opened.splice(0)) await page.close().catch(() => undefined);
-  });
+  afterEach(() => pages.closeAll());
 
   /** Opens a scenario page, then the panel inspecting it (so the panel comes after the page's first events). */
-  async function open(path: string): Promise<{ page: Page; panel: Frame }> {
-    const page = await launched.browser.newPage();
-    opened.push(page);
-    await page.goto(demo.url + path);
-    const panel = await openPanel(launched, page);
-    // Firefox: the panel is a tab of its own. (Chromium's DevTools closes with its page.)
-    if (panel.page() !== page && !panel.page().url().startsWith('devtools://')) opened.push(panel.page());
-    return { page, panel };
-  }
+  const open = (path: string) => openWithPanel(launched, pages, demo.url + path);
 
   async function screenshot(panel: Frame, file: string): Promise<void> {
     await panel.page().screenshot({ path: `${ARTIFACTS}/${name}-${file}.png` });
@@ -255,12 +245,10 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    const page = await launched.browser.newPage();
-    opened.push(page);
-    await page.goto(`${demo.url}blank/`);
+    const page = await pages.open(`${demo.url}blank/`);
     await page.evaluate((p: number) => void new EventSource(`http://127.0.0.1:${p}/stream`), port);
     const panel = await openPanel(launched, page);
-    if (name === 'firefox') opened.push(panel.page());
+    if (name === 'firefox') pages.track(panel.page());
     await waitForStreams(panel, (s) => s.length === 1);
     await click(panel, '[data-testid="stream"]');
     await panel.waitForFunction(() => /REFUSED/.test(document.querySelector('[data-testid="attempt"]')?.textContent ?? ''), { polling: 100 });

@@ -2,12 +2,13 @@
 // every event the page received, in order, once each. The bridge keeps what the background has
 // not acknowledged (acknowledged = stored) and resends it; the background restores its logs
 // from storage; the panel's port reconnects and takes a fresh snapshot.
-import type { Frame, Page } from 'puppeteer-core';
+import type { Frame } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launch, type BrowserName, type Launched } from '../scripts/launch';
-import { openPanel } from '../scripts/open-panel';
 import type { EventRecord, Stream } from '../src/shared/model';
 import { backgroundRunning, stopBackground } from './harness/background';
+import { Pages } from './harness/pages';
+import { openWithPanel } from './harness/panel';
 import { startTicker, type Ticker } from './harness/ticker';
 
 const EVENTS = 500;
@@ -66,7 +67,7 @@ function parseBlocks(text: string): [string, string, string][] {
 describe.each<BrowserName>(['chromium', 'firefox'])('the background stopped mid-stream in %s', (name) => {
   let server: Ticker;
   let launched: Launched;
-  const opened: Page[] = [];
+  const pages = new Pages(() => launched.browser);
 
   beforeAll(async () => {
     server = await startTicker();
@@ -76,9 +77,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('the background stopped mid-
     await launched?.close();
     await server?.close();
   });
-  afterEach(async () => {
-    for (const page of opened.splice(0)) await page.close().catch(() => undefined);
-  });
+  afterEach(() => pages.closeAll());
 
   /** The stream's own traffic restarts a stopped background. */
   async function waitUntilRunning(): Promise<void> {
@@ -90,11 +89,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('the background stopped mid-
   }
 
   it(`${STOPS} times: the panel shows every event the page received, in order, once`, async () => {
-    const page = await launched.browser.newPage();
-    opened.push(page);
-    await page.goto(`${server.url}/`);
-    const panel = await openPanel(launched, page);
-    if (panel.page() !== page && !panel.page().url().startsWith('devtools://')) opened.push(panel.page());
+    const { page, panel } = await openWithPanel(launched, pages, `${server.url}/`);
     await page.evaluate(PAGE_SCRIPT(EVENTS, EVERY_MS));
 
     const streamTime = EVENTS * EVERY_MS;

@@ -25,6 +25,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Browser, Frame, Page, Target } from 'puppeteer-core';
+import { prng } from '../test/support/prng';
 import { DIST, evaluateInFirefoxChrome, launch, type BrowserName, type Launched } from './launch';
 import { gotoExtensionPage, openPanel, PANEL_PATH } from './open-panel';
 
@@ -86,20 +87,9 @@ interface SoakServer {
   close(): Promise<void>;
 }
 
-/** A small deterministic PRNG, so event n has the same payload in every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function eventText(seq: number): string {
-  const rnd = random(seq);
+  // Seeded by the event's number: event n has the same payload in every run.
+  const rnd = prng(seq);
   const type = EVENT_TYPES[Math.floor(rnd() * EVENT_TYPES.length)]!;
   const body: Record<string, unknown> = { seq, ts: Date.now(), type };
   if (type === 'price') Object.assign(body, { symbol: ['ACME', 'INIT', 'GLOB', 'UMBR'][seq % 4], price: +(100 + rnd() * 50).toFixed(2), volume: Math.floor(rnd() * 10_000) });

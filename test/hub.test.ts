@@ -87,6 +87,15 @@ class FakeBridge {
   }
 }
 
+/** A started hub on `factory`, with a bridge of one document connected to it. */
+async function withBridge(factory: IDBFactory) {
+  const run = await startHub(factory);
+  await run.started;
+  const bridge = new FakeBridge('doc');
+  bridge.connect(run.hub);
+  return { ...run, bridge };
+}
+
 /** A panel: applies the snapshot and deltas it gets, as the panel's store does. */
 function panelOf(hub: Hub) {
   const port = new FakePort('panel');
@@ -111,10 +120,8 @@ const event = (i: number): PageRecord => ({ k: 'event', sid: 1, t: 1 + i, type: 
 describe('Hub: storage and acknowledgements', () => {
   it('acknowledges a batch only once it is stored; a restarted hub has every acknowledged event', async () => {
     const factory = new IDBFactory();
-    const first = await startHub(factory);
-    await first.started;
-    const bridge = new FakeBridge('doc');
-    bridge.connect(first.hub);
+    const first = await withBridge(factory);
+    const { bridge } = first;
     bridge.send([create, event(1)]);
     bridge.send([event(2)]);
     bridge.readAcks();
@@ -172,10 +179,7 @@ describe('Hub: storage and acknowledgements', () => {
 
   it('a panel gets each change once, after it is stored, and a later panel gets it in its snapshot', async () => {
     const factory = new IDBFactory();
-    const { hub, started } = await startHub(factory);
-    await started;
-    const bridge = new FakeBridge('doc');
-    bridge.connect(hub);
+    const { hub, bridge } = await withBridge(factory);
     const early = panelOf(hub);
     bridge.send([create, event(1)]);
     const late = panelOf(hub);
@@ -188,10 +192,8 @@ describe('Hub: storage and acknowledgements', () => {
 
   it('a navigation without preserve log replaces the stored log; with it, keeps it', async () => {
     const factory = new IDBFactory();
-    const first = await startHub(factory);
-    await first.started;
-    const bridge = new FakeBridge('doc');
-    bridge.connect(first.hub);
+    const first = await withBridge(factory);
+    const { bridge } = first;
     bridge.send([create, event(1)]);
     await sleep(120);
     first.hub.resetTab(TAB, Date.now(), 'http://127.0.0.1/next');
@@ -226,10 +228,8 @@ describe('Hub: storage and acknowledgements', () => {
 
   it('a panel that clears the log clears it for every panel, and in storage', async () => {
     const factory = new IDBFactory();
-    const first = await startHub(factory);
-    await first.started;
-    const bridge = new FakeBridge('doc');
-    bridge.connect(first.hub);
+    const first = await withBridge(factory);
+    const { bridge } = first;
     const panel = panelOf(first.hub);
     const other = panelOf(first.hub);
     bridge.send([create, event(1), event(2)]);
@@ -246,10 +246,7 @@ describe('Hub: storage and acknowledgements', () => {
 
   it('what comes for a closed tab after it closed (an aborted request, a last batch) does not bring its log back', async () => {
     const factory = new IDBFactory();
-    const { hub, started } = await startHub(factory);
-    await started;
-    const bridge = new FakeBridge('doc');
-    bridge.connect(hub);
+    const { hub, bridge } = await withBridge(factory);
     bridge.send([create, event(1)]);
     await sleep(120);
     hub.removeTab(TAB);
@@ -284,10 +281,8 @@ describe('Hub: storage and acknowledgements', () => {
 
   it('forgets closed tabs, also those closed while it was stopped', async () => {
     const factory = new IDBFactory();
-    const first = await startHub(factory);
-    await first.started;
-    const bridge = new FakeBridge('doc');
-    bridge.connect(first.hub);
+    const first = await withBridge(factory);
+    const { bridge } = first;
     bridge.send([create, event(1)]);
     await sleep(120);
     // The tab is gone when the worker restarts.
@@ -301,10 +296,8 @@ describe('Hub: storage and acknowledgements', () => {
 
   it('new bounds drop the oldest events, in storage too', async () => {
     const factory = new IDBFactory();
-    const first = await startHub(factory);
-    await first.started;
-    const bridge = new FakeBridge('doc');
-    bridge.connect(first.hub);
+    const first = await withBridge(factory);
+    const { bridge } = first;
     bridge.send([create, ...[1, 2, 3, 4, 5].map(event)]);
     await sleep(120);
     first.hub.setSettings({ ...DEFAULT_SETTINGS, maxEvents: 100 });

@@ -21,6 +21,13 @@ export async function until<T>(read: () => Promise<T>, done: (value: T) => boole
   }
 }
 
+/** Like until(), but throws, naming `what` and the last value, when `done` never held. */
+export async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeout = 20_000): Promise<T> {
+  const value = await until(read, done, timeout);
+  if (!done(value)) throw new Error(`${what}: never happened; last ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** Opens pages, and closes them all at the end of each test. */
 export class Pages {
   private readonly opened: Page[] = [];
@@ -31,6 +38,11 @@ export class Pages {
     this.opened.push(page);
     if (url !== undefined) await page.goto(url);
     return page;
+  }
+
+  /** A page opened otherwise, to close with the others. */
+  track(page: Page): void {
+    this.opened.push(page);
   }
 
   async closeAll(): Promise<void> {

@@ -1,5 +1,19 @@
 // Reading what the SSE panel shows (scripts/open-panel.ts opens it).
-import type { Frame } from 'puppeteer-core';
+import type { Frame, Page } from 'puppeteer-core';
+import type { Launched } from '../../scripts/launch';
+import { openPanel } from '../../scripts/open-panel';
+import type { Pages } from './pages';
+
+/**
+ * Opens `url` in a new page and the SSE panel on it, both closed with the test's `pages`
+ * (Firefox's panel is a tab of its own; Chromium's DevTools closes with its page).
+ */
+export async function openWithPanel(launched: Launched, pages: Pages, url: string): Promise<{ page: Page; panel: Frame }> {
+  const page = await pages.open(url);
+  const panel = await openPanel(launched, page);
+  if (panel.page() !== page && !panel.page().url().startsWith('devtools://')) pages.track(panel.page());
+  return { page, panel };
+}
 
 export interface StreamRow {
   id: string;

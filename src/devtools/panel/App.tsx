@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { startDrag } from './drag';
 import { EventDetail } from './EventDetail';
 import { EventTable } from './EventTable';
 import { SettingsForm, type SaveSettings } from './Settings';
@@ -100,19 +101,7 @@ function Splitter({ height, onResize }: { height: number; onResize: (height: num
           onResize(clamp(height + (e.key === 'ArrowUp' ? 20 : -20)));
         }
       }}
-      onPointerDown={(e) => {
-        e.preventDefault();
-        const bar = e.currentTarget;
-        const startY = e.clientY;
-        bar.setPointerCapture(e.pointerId);
-        const move = (m: PointerEvent) => onResize(clamp(height - (m.clientY - startY)));
-        const up = () => {
-          bar.removeEventListener('pointermove', move);
-          bar.removeEventListener('pointerup', up);
-        };
-        bar.addEventListener('pointermove', move);
-        bar.addEventListener('pointerup', up);
-      }}
+      onPointerDown={(e) => startDrag(e, (_, dy) => onResize(clamp(height - dy)))}
     />
   );
 }

@@ -7,6 +7,7 @@
 import type { CSSProperties } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { EventRecord, Stream } from '../../shared/model';
+import { startDrag } from './drag';
 import { bytes, clockTime, duration, shortUrl } from './format';
 import { isMarker, type ColumnId, type Row } from './rows';
 import { ALL_COLUMNS, type PanelStore } from './store';
@@ -237,20 +238,7 @@ function Resizer({ width, onResize }: { width: number; onResize: (width: number)
       class="resizer"
       aria-hidden="true"
       onClick={(e) => e.stopPropagation()}
-      onPointerDown={(e) => {
-        e.preventDefault();
-        e.stopPropagation();
-        const handle = e.currentTarget;
-        const startX = e.clientX;
-        handle.setPointerCapture(e.pointerId);
-        const move = (m: PointerEvent) => onResize(Math.max(MIN_WIDTH, Math.round(width + m.clientX - startX)));
-        const up = () => {
-          handle.removeEventListener('pointermove', move);
-          handle.removeEventListener('pointerup', up);
-        };
-        handle.addEventListener('pointermove', move);
-        handle.addEventListener('pointerup', up);
-      }}
+      onPointerDown={(e) => startDrag(e, (dx) => onResize(Math.max(MIN_WIDTH, Math.round(width + dx))))}
     />
   );
 }

@@ -31,28 +31,12 @@ export function SettingsForm({ store, onSettings, onClose }: { store: PanelStore
     <form class="settings" aria-label="Settings" data-testid="settings" onSubmit={apply}>
       <label>
         Keep at most
-        <input
-          type="number"
-          data-testid="max-events"
-          min={SETTING_RANGES.maxEvents.min}
-          max={SETTING_RANGES.maxEvents.max}
-          value={maxEvents}
-          onInput={(e) => setMaxEvents(e.currentTarget.valueAsNumber)}
-          required
-        />
+        <Bound name="maxEvents" testId="max-events" value={maxEvents} onValue={setMaxEvents} />
         events
       </label>
       <label>
         and
-        <input
-          type="number"
-          data-testid="max-megabytes"
-          min={SETTING_RANGES.maxMegabytes.min}
-          max={SETTING_RANGES.maxMegabytes.max}
-          value={maxMegabytes}
-          onInput={(e) => setMaxMegabytes(e.currentTarget.valueAsNumber)}
-          required
-        />
+        <Bound name="maxMegabytes" testId="max-megabytes" value={maxMegabytes} onValue={setMaxMegabytes} />
         MB of data per tab; the oldest are dropped first, and counted.
       </label>
       <button type="submit" data-testid="settings-apply">
@@ -62,5 +46,21 @@ export function SettingsForm({ store, onSettings, onClose }: { store: PanelStore
         Cancel
       </button>
     </form>
+  );
+}
+
+/** A number input for one of the log's bounds, within the range the settings allow. */
+function Bound(props: { name: keyof typeof SETTING_RANGES; testId: string; value: number; onValue: (value: number) => void }) {
+  const { min, max } = SETTING_RANGES[props.name];
+  return (
+    <input
+      type="number"
+      data-testid={props.testId}
+      min={min}
+      max={max}
+      value={props.value}
+      onInput={(e) => props.onValue(e.currentTarget.valueAsNumber)}
+      required
+    />
   );
 }
