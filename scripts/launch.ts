@@ -35,6 +35,8 @@ export interface LaunchOptions {
   extension?: boolean;
   /** A dark system theme: DevTools (and so the panel) follow it. */
   dark?: boolean;
+  /** Downloads go to this folder, without asking. */
+  downloads?: string;
 }
 
 const CHROMIUM_ARGS = [
@@ -53,7 +55,7 @@ export async function launch(name: BrowserName, options: LaunchOptions = {}): Pr
   return name === 'chromium' ? launchChromium(options) : launchFirefox(options);
 }
 
-async function launchChromium({ headless = true, devtools = false, extension = true, dark = false }: LaunchOptions): Promise<Launched> {
+async function launchChromium({ headless = true, devtools = false, extension = true, dark = false, downloads }: LaunchOptions): Promise<Launched> {
   const profile = mkdtempSync(join(tmpdir(), 'sse-inspector-chromium-'));
   const dist = DIST.chromium;
   const browser = await puppeteer.launch({
@@ -74,6 +76,7 @@ async function launchChromium({ headless = true, devtools = false, extension = t
   if (extension) {
     await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`));
   }
+  if (downloads) await (await browser.target().createCDPSession()).send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
   return {
     browser,
     name: 'chromium',
@@ -86,7 +89,7 @@ async function launchChromium({ headless = true, devtools = false, extension = t
   };
 }
 
-async function launchFirefox({ headless = true, devtools = false, extension = true, dark = false }: LaunchOptions): Promise<Launched> {
+async function launchFirefox({ headless = true, devtools = false, extension = true, dark = false, downloads }: LaunchOptions): Promise<Launched> {
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
@@ -97,6 +100,9 @@ async function launchFirefox({ headless = true, devtools = false, extension = tr
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_EXTENSION_UUID }),
       ...(dark ? { 'ui.systemUsesDarkTheme': 1, 'devtools.theme': 'dark' } : {}),
+      ...(downloads
+        ? { 'browser.download.folderList': 2, 'browser.download.dir': downloads, 'browser.download.useDownloadDir': true, 'browser.download.always_ask_before_handling_new_types': false }
+        : {}),
     },
   });
   if (extension) await browser.installExtension(DIST.firefox);

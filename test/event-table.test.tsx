@@ -32,7 +32,16 @@ function Panel({ store }: { store: PanelStore }) {
   useStore(store);
   return (
     <>
-      <Toolbar store={store} onSettings={async () => undefined} onClear={() => undefined} settingsOpen={false} onToggleSettings={() => undefined} />
+      <Toolbar
+        store={store}
+        onSettings={async () => undefined}
+        onClear={() => undefined}
+        onOpenFile={() => undefined}
+        settingsOpen={false}
+        onToggleSettings={() => undefined}
+        exportOpen={false}
+        onToggleExport={() => undefined}
+      />
       <EventTable store={store} />
     </>
   );

@@ -1,6 +1,7 @@
 // A small SSE server for tests that need time to pass: on 127.0.0.1, an ephemeral port.
 //   /stream?n=N&every=MS   N events MS ms apart (odd ones `message`, even ones `tick`), each with
 //                          `id: <i>` and JSON data; then `event: done`, and the response ends
+//                          (&retry=MS: first a `retry:` field, so an EventSource reconnects soon)
 //   anything else          an empty HTML page
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,7 @@ export function startTicker(): Promise<Ticker> {
     const n = Number(url.searchParams.get('n'));
     const every = Number(url.searchParams.get('every'));
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+    if (url.searchParams.has('retry')) res.write(`retry: ${Number(url.searchParams.get('retry'))}\n\n`);
     let i = 0;
     const timer = setInterval(() => {
       i++;

@@ -2,6 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { startDrag } from './drag';
 import { EventDetail } from './EventDetail';
 import { EventTable } from './EventTable';
+import { ExportDialog } from './ExportDialog';
+import type { ExportEnv } from './export';
+import { download, openFile } from './files';
 import { SettingsForm, type SaveSettings } from './Settings';
 import { StreamDetail } from './StreamDetail';
 import { StreamList } from './StreamList';
@@ -15,13 +18,22 @@ const MIN_DETAIL = 80;
 export interface AppProps {
   store: PanelStore;
   onSettings: SaveSettings;
-  /** Clears the tab's log (in the background: every panel on the tab sees it). */
-  onClear: () => void;
+  /** The tool and browser an export names. */
+  exportEnv: () => ExportEnv;
+  /** A tab's live capture (the extension's panel); the viewer has none and shows files only. */
+  live?: {
+    /** Clears the tab's log (in the background: every panel on the tab sees it). */
+    onClear: () => void;
+    /** Leaves a file shown for the live capture again. */
+    onLive: () => void;
+  };
 }
 
-export function App({ store, onSettings, onClear }: AppProps) {
+export function App({ store, onSettings, exportEnv, live }: AppProps) {
   useStore(store);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [exportOpen, setExportOpen] = useState(false);
+  const open = (file: File) => void openFile(store, file);
   useEffect(() => {
     // Ctrl/Cmd+F: the filter, as in DevTools' own tools. Caught on the way down (capture, on
     // the window): Chrome's DevTools forwards such keys to itself from a listener on the document.
@@ -43,9 +55,34 @@ export function App({ store, onSettings, onClear }: AppProps) {
     stream && <StreamDetail stream={stream} page={store.earlierPage(stream)} />
   );
   return (
-    <div class="app">
-      <Toolbar store={store} onSettings={onSettings} onClear={onClear} settingsOpen={settingsOpen} onToggleSettings={() => setSettingsOpen(!settingsOpen)} />
+    <div
+      class="app"
+      onDragOver={(e) => {
+        if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+      }}
+      onDrop={(e) => {
+        const file = e.dataTransfer?.files[0];
+        if (!file) return;
+        e.preventDefault();
+        open(file);
+      }}
+    >
+      <Toolbar
+        store={store}
+        onSettings={onSettings}
+        onClear={store.imported ? undefined : live?.onClear}
+        onOpenFile={open}
+        settingsOpen={settingsOpen}
+        onToggleSettings={() => setSettingsOpen(!settingsOpen)}
+        exportOpen={exportOpen}
+        onToggleExport={() => setExportOpen(!exportOpen)}
+      />
       {settingsOpen && <SettingsForm store={store} onSettings={onSettings} onClose={() => setSettingsOpen(false)} />}
+      {exportOpen && <ExportDialog store={store} env={exportEnv} onExport={download} onClose={() => setExportOpen(false)} />}
+      <FileBanner store={store} onLive={live?.onLive} />
+      {!live && !store.imported ? (
+        <Welcome />
+      ) : (
       <div class="main">
         <StreamList store={store} />
         <section class="events-and-detail">
@@ -80,6 +117,64 @@ export function App({ store, onSettings, onClear }: AppProps) {
           )}
         </section>
       </div>
+      )}
+    </div>
+  );
+}
+
+/** The viewer before a file is opened. */
+function Welcome() {
+  return (
+    <div class="welcome" data-testid="welcome">
+      <h1>SSE Inspector viewer</h1>
+      <p>Open a capture with ⤒ (Import) or drop a file here.</p>
+      <p class="note">
+        It opens <code>*.sse-capture.json</code> files exported by SSE Inspector, HAR files whose entries carry <code>_eventSourceMessages</code>, and raw
+        text/event-stream files. Files are read in this page and sent nowhere.
+      </p>
+    </div>
+  );
+}
+
+/** Which file is shown instead of the live capture, or why the last one could not be opened. */
+function FileBanner({ store, onLive }: { store: PanelStore; onLive: (() => void) | undefined }) {
+  const { imported, importError } = store;
+  if (importError) {
+    return (
+      <div class="banner error" role="alert" data-testid="import-error">
+        <span>{importError}</span>
+        <button type="button" class="toolbar-button" aria-label="Dismiss" onClick={() => store.setImportError(null)}>
+          ✕
+        </button>
+      </div>
+    );
+  }
+  if (!imported) return null;
+  const c = imported.capture;
+  const facts = [
+    c && `exported ${new Date(c.exportedAt).toLocaleString()}`,
+    c?.pageUrl && `from ${c.pageUrl}`,
+    c && c.redacted.length > 0 && `redacted: ${c.redacted.join(', ')}`,
+  ].filter(Boolean);
+  const kind = { capture: 'capture', har: 'HAR', sse: 'raw text/event-stream' }[imported.format];
+  return (
+    <div class="banner" role="status" data-testid="import-banner">
+      <span>
+        Showing {kind} <strong>{imported.name}</strong>
+        {facts.length > 0 && ` (${facts.join('; ')})`}
+      </span>
+      {onLive && (
+        <button
+          type="button"
+          data-testid="back-to-live"
+          onClick={() => {
+            store.showLive();
+            onLive();
+          }}
+        >
+          Back to the live capture
+        </button>
+      )}
     </div>
   );
 }

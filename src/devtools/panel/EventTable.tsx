@@ -30,8 +30,7 @@ const COLUMNS: Record<ColumnId, { label: string; title: string; width: number }>
 export function EventTable({ store }: { store: PanelStore }) {
   const rows = store.rows();
   const { widths, sort, relativeTime, gapMs, selectedEvent, selectedStream } = store.view;
-  // One stream selected: its name on every row says nothing.
-  const columns = selectedStream === null ? store.view.columns : store.view.columns.filter((c) => c !== 'stream');
+  const columns = store.visibleColumns();
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(400);

@@ -1,5 +1,7 @@
-// The panel's toolbar, as in DevTools' own tools: pause, clear, preserve log, the filter (text
-// or regex over data and id, and a list of types with their counts), what was dropped, settings.
+// The panel's toolbar, as in DevTools' own tools: pause, clear, export, import, preserve log,
+// the filter (text or regex over data and id, and a list of types with their counts), what was
+// dropped, settings. Pause, clear and preserve log act on a live capture: a file shown (or the
+// viewer) has none.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { count, grouped } from './format';
 import { COMMENTS, CONNECTION, RETRY, textMatcher } from './rows';
@@ -11,12 +13,17 @@ const SPECIAL_TYPES: Record<string, string> = { [CONNECTION]: 'Connection (open,
 export interface ToolbarProps {
   store: PanelStore;
   onSettings: SaveSettings;
-  onClear: () => void;
+  /** Clears the live capture; absent when none is shown. */
+  onClear: (() => void) | undefined;
+  onOpenFile: (file: File) => void;
   settingsOpen: boolean;
   onToggleSettings: () => void;
+  exportOpen: boolean;
+  onToggleExport: () => void;
 }
 
-export function Toolbar({ store, onSettings, onClear, settingsOpen, onToggleSettings }: ToolbarProps) {
+export function Toolbar(props: ToolbarProps) {
+  const { store, onSettings, onClear, settingsOpen, onToggleSettings } = props;
   const { droppedEvents, droppedStreams, invalidRecords, unsavedWrites } = store.counters;
   const { filter } = store.view;
   const matcher = textMatcher(filter);
@@ -24,22 +31,42 @@ export function Toolbar({ store, onSettings, onClear, settingsOpen, onToggleSett
   const arrived = store.arrivedWhilePaused();
   return (
     <div class="toolbar" role="toolbar" aria-label="SSE Inspector">
+      {onClear && (
+        <>
+          <button
+            type="button"
+            class={`toolbar-button record${store.paused ? '' : ' on'}`}
+            aria-pressed={!store.paused}
+            title={store.paused ? 'Resume: show new events' : 'Pause: keep the table still (events are still captured)'}
+            aria-label={store.paused ? 'Resume' : 'Pause'}
+            data-testid="pause"
+            onClick={() => store.pause(!store.paused)}
+          >
+            ●
+          </button>
+          <button type="button" class="toolbar-button" title="Clear the log of this tab" aria-label="Clear" data-testid="clear" onClick={onClear}>
+            ⊘
+          </button>
+        </>
+      )}
       <button
         type="button"
-        class={`toolbar-button record${store.paused ? '' : ' on'}`}
-        aria-pressed={!store.paused}
-        title={store.paused ? 'Resume: show new events' : 'Pause: keep the table still (events are still captured)'}
-        aria-label={store.paused ? 'Resume' : 'Pause'}
-        data-testid="pause"
-        onClick={() => store.pause(!store.paused)}
+        class="toolbar-button"
+        title="Export: a capture file, HAR, raw text/event-stream or CSV"
+        aria-label="Export"
+        aria-expanded={props.exportOpen}
+        data-testid="export-button"
+        onClick={props.onToggleExport}
       >
-        ●
+        ⤓
       </button>
-      <button type="button" class="toolbar-button" title="Clear the log of this tab" aria-label="Clear" data-testid="clear" onClick={onClear}>
-        ⊘
-      </button>
-      <span class="toolbar-divider" />
-      <PreserveLog store={store} onSettings={onSettings} />
+      <OpenFile onFile={props.onOpenFile} />
+      {onClear && (
+        <>
+          <span class="toolbar-divider" />
+          <PreserveLog store={store} onSettings={onSettings} />
+        </>
+      )}
       <span class="toolbar-divider" />
       <input
         type="search"
@@ -114,6 +141,40 @@ export function Toolbar({ store, onSettings, onClear, settingsOpen, onToggleSett
         ⚙
       </button>
     </div>
+  );
+}
+
+/** "Import": a capture, a HAR or a raw text/event-stream file (dropping a file on the panel works too). */
+function OpenFile({ onFile }: { onFile: (file: File) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <button
+        type="button"
+        class="toolbar-button"
+        title="Open a capture (.sse-capture.json), a HAR or a raw text/event-stream file"
+        aria-label="Import"
+        data-testid="import-button"
+        onClick={() => input.current?.click()}
+      >
+        ⤒
+      </button>
+      <input
+        ref={input}
+        type="file"
+        class="visually-hidden"
+        tabIndex={-1}
+        aria-hidden="true"
+        accept=".json,.har,.txt,.sse,text/event-stream,application/json"
+        data-testid="import-file"
+        onChange={(e) => {
+          const file = e.currentTarget.files?.[0];
+          // Cleared, so the same file can be opened again.
+          e.currentTarget.value = '';
+          if (file) onFile(file);
+        }}
+      />
+    </>
   );
 }
 

@@ -3,6 +3,7 @@
 import { render } from 'preact';
 import browser from 'webextension-polyfill';
 import { App } from './App';
+import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { connectToBackground } from './connection';
 import { loadSettings, saveSettings, watchSettings } from './settings-storage';
 import { PanelStore, parseView, type ViewState } from './store';
@@ -38,7 +39,13 @@ const saveView = ({ selectedStream, selectedEvent, ...prefs }: ViewState) => {
 const store = new PanelStore(savedView, saveView);
 // What the panel holds, for the browser tests (and a look from the panel's own console).
 Object.assign(globalThis, { sseInspectorStore: store });
-const background = connectToBackground(tabId, (msg) => store.apply(msg));
+// While a file is shown the live capture goes on in the background; back to it, a snapshot.
+const background = connectToBackground(tabId, (msg) => store.imported || store.apply(msg));
 void loadSettings().then((s) => store.setSettings(s));
 watchSettings((s) => store.setSettings(s));
-render(<App store={store} onSettings={saveSettings} onClear={() => background.send({ kind: 'clear', tabId })} />, document.getElementById('app')!);
+const live = {
+  onClear: () => background.send({ kind: 'clear', tabId }),
+  onLive: () => background.send({ kind: 'subscribe', v: PROTOCOL_VERSION, tabId }),
+};
+const exportEnv = () => ({ now: new Date(), tool: `SSE Inspector ${browser.runtime.getManifest().version}`, userAgent: navigator.userAgent });
+render(<App store={store} onSettings={saveSettings} exportEnv={exportEnv} live={live} />, document.getElementById('app')!);

@@ -3,6 +3,8 @@
 // when it says it changed. The view part is handed to `persist` on each change, so a reloaded
 // panel comes back as it was.
 import type { EventRecord, PageInfo, Stream } from '../../shared/model';
+import type { CaptureLog } from '../../shared/capture/capture';
+import type { Imported } from '../../shared/capture/import';
 import type { Counters, ToPanel } from '../../shared/protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 import { buildRows, Deltas, EMPTY_FILTER, typeCounts, type ColumnId, type Filter, type Row, type Sort } from './rows';
@@ -69,6 +71,12 @@ export class PanelStore {
   counters: Counters = { droppedEvents: 0, droppedStreams: 0, invalidRecords: 0, unsavedWrites: 0 };
   /** The tab's page sessions whose streams are shown; the last is the current page. */
   pages: PageInfo[] = [];
+  /** The seq of the oldest record the log kept (older ones were dropped). */
+  firstSeq = 0;
+  /** The file shown instead of the live capture (until the user goes back to it). */
+  imported: Omit<Imported, 'log'> | null = null;
+  /** Why the last file could not be opened (the capture shown is unchanged). */
+  importError: string | null = null;
   settings: Settings = DEFAULT_SETTINGS;
   view: ViewState;
   /** While paused the table stays as it was; what arrives meanwhile is kept and shown on resume. */
@@ -120,8 +128,34 @@ export class PanelStore {
     if (selectedEvent !== null && !this.event(selectedEvent)) this.view = { ...this.view, selectedEvent: null };
     this.pages = msg.pages;
     this.counters = msg.counters;
+    this.firstSeq = msg.firstSeq;
     this.dataVersion++;
     this.changed();
+  }
+
+  /** Shows an opened file instead of the live capture; messages from the background are then ignored by the caller. */
+  showImport({ log, ...info }: Imported): void {
+    this.paused = null;
+    this.imported = info;
+    this.importError = null;
+    this.view = { ...this.view, selectedStream: null, selectedEvent: null };
+    this.apply({ kind: 'snapshot', tabId: -1, ...log });
+  }
+
+  /** Back to the live capture: the caller asks the background for a fresh snapshot. */
+  showLive(): void {
+    this.imported = null;
+    this.changed();
+  }
+
+  setImportError(message: string | null): void {
+    this.importError = message;
+    this.changed();
+  }
+
+  /** What is shown, as a capture's log (for export). */
+  log(): CaptureLog {
+    return { streams: [...this.streams.values()], events: this.events, firstSeq: this.firstSeq, pages: this.pages, counters: this.counters };
   }
 
   setSettings(settings: Settings): void {
@@ -179,6 +213,12 @@ export class PanelStore {
       this.cache = { data: this.dataVersion, stream, filter, sort, rows };
     }
     return this.cache!.rows;
+  }
+
+  /** The table's columns: the stream column only when all streams are shown. */
+  visibleColumns(): ColumnId[] {
+    const { columns, selectedStream } = this.view;
+    return selectedStream === null ? columns : columns.filter((c) => c !== 'stream');
   }
 
   /** Records per type key (for the type filter), over the selected stream or all. */
