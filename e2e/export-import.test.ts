@@ -237,5 +237,17 @@ describe('the viewer in chromium', () => {
       await click(frame, '[data-testid="import-error"] button');
       await frame.waitForSelector('[data-testid="import-error"]', { hidden: true });
     }
+
+    // A file dropped on the viewer opens as well (the drop is made in the page: the test cannot drag from a desktop).
+    const fewer = JSON.stringify({ ...capture, events: capture.events.slice(0, 2) });
+    await frame.evaluate((text) => {
+      const files = new DataTransfer();
+      files.items.add(new File([text], 'dropped.sse-capture.json'));
+      const app = document.querySelector('.app')!;
+      for (const type of ['dragover', 'drop']) app.dispatchEvent(new DragEvent(type, { dataTransfer: files, bubbles: true, cancelable: true }));
+    }, fewer);
+    await waitForStreams(frame, (s) => s.length === 1 && s[0]!.events === 3);
+    await waitFor('the dropped file', () => textOf(frame, '[data-testid="import-banner"]'), (t) => t.includes('dropped.sse-capture.json'));
+    expect((await readEventRows(frame)).map((r) => r.data)).toEqual(['one', '{"p":1}']);
   });
 });
