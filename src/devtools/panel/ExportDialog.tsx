@@ -7,7 +7,7 @@ import { count, shortUrl } from './format';
 import type { PanelStore } from './store';
 
 const FORMATS: { id: ExportFormat; label: string; note: string }[] = [
-  { id: 'capture', label: 'Capture (.sse-capture.json)', note: 'Everything: opens again in SSE Inspector, its viewer, and `npx sse-inspector replay`.' },
+  { id: 'capture', label: 'Capture (.sse-capture.json)', note: 'Everything: opens again in SSE Inspector and its viewer, and replays with npx sse-inspector replay.' },
   { id: 'har', label: 'HAR 1.2', note: 'For HAR tools: one entry per request, events as _eventSourceMessages.' },
   { id: 'sse', label: 'Raw text/event-stream', note: 'One stream as its server sent it.' },
   { id: 'csv', label: 'CSV', note: 'The events table as shown (filter, columns, order).' },
