@@ -96,7 +96,8 @@ function planStream(s: Stream, n: number, records: EventRecord[], path: string |
     if (!list) byAttempt.set(r.attempt, (list = []));
     list.push(r);
   }
-  const orphans = records.filter((r) => !s.attempts.some((a) => a.n === r.attempt)).length;
+  const known = new Set(s.attempts.map((a) => a.n));
+  const orphans = records.filter((r) => !known.has(r.attempt)).length;
   if (orphans > 0) notes.push(`${orphans} records of attempts not in the capture are skipped`);
   const truncated = records.filter((r) => r.truncated).length;
   if (truncated > 0) notes.push(`${truncated} records were cut to the capture limits and are replayed cut`);

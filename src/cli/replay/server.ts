@@ -73,9 +73,12 @@ function playAttempt(a: AttemptPlan, res: ServerResponse, cors: Record<string, s
   const at = (ms: number, fn: () => void) => (timer = setTimeout(fn, Math.max(0, start + ms - performance.now())));
   const finish = () => {
     if (a.ending === 'end') res.end();
-    // A dropped connection: the socket ends without the body's last chunk, so a reader (and
-    // an EventSource) sees a network error. Ended after what was written is flushed.
-    else if (a.ending === 'destroy') res.socket?.end(() => res.socket?.destroy());
+    else if (a.ending === 'destroy') {
+      // A dropped connection: the socket ends without the body's last chunk, so a reader (and
+      // an EventSource) sees a network error. Ended after what was written is flushed.
+      const socket = res.socket;
+      socket?.end(() => socket.destroy());
+    }
     // 'hold': open until the client goes.
   };
 
