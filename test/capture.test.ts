@@ -16,14 +16,11 @@ const capture = (): Capture => toCapture(capturedLog(), META);
 const ajv = new Ajv({ allErrors: true, strict: true });
 const validate = ajv.compile(schema);
 const file = (name: string, text: string, size = text.length): ImportSource => ({ name, size, lastModified: 0, text: async () => text });
+/** The message `p` rejects with, as an ImportError. */
 const errorOf = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ImportError);
-    return (e as Error).message;
-  }
-  throw new Error('no error');
+  const e = await p.then(() => new Error('no error'), (e: unknown) => e);
+  expect(e).toBeInstanceOf(ImportError);
+  return (e as Error).message;
 };
 
 describe('capture schema', () => {

@@ -14,6 +14,7 @@ import { LIMITS } from '../src/shared/protocol';
 import { FIXTURE_CAPTURES, LONG_DATA, ORIGIN, T0, boundedCounterAndXhr, logOf, reconnectAndLlm } from './fixtures/captures';
 import harSchema from './fixtures/har-1.2.schema.json';
 import { prng } from './support/prng';
+import { importError } from './support/import-error';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 const validHar = ajv.compile(harSchema);
@@ -23,16 +24,6 @@ const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 const foreignHar = (): { log: { entries: Record<string, unknown>[] } & Record<string, unknown> } =>
   JSON.parse(readFileSync(new URL('./fixtures/foreign.har', import.meta.url), 'utf8'));
 
-/** The message of the ImportError that `f` throws (any other outcome fails the test). */
-function importError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ImportError);
-    return (e as Error).message;
-  }
-  throw new Error('no ImportError was thrown');
-}
 
 const bySeq = (log: CaptureLog) => log.events.map((e) => e.seq);
 const entryOf = (har: Har, stream: string, attempt: number): HarEntry => {

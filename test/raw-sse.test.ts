@@ -14,6 +14,7 @@ import { LIMITS } from '../src/shared/protocol';
 import { SseParser } from '../src/shared/sse/parser';
 import { LLM_WIRE, reconnectAndLlm } from './fixtures/captures';
 import { prng } from './support/prng';
+import { importError } from './support/import-error';
 
 const CHAT = readFileSync(new URL('./fixtures/chat-completions.sse', import.meta.url), 'utf8');
 const FILE = { name: 'chat-completions.sse', lastModified: Date.UTC(2025, 2, 14, 10, 0, 0) };
@@ -46,15 +47,6 @@ function bodyRecords(chunks: string[]): EventRecord[] {
   return log.snapshot().events;
 }
 
-function importError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ImportError);
-    return (e as Error).message;
-  }
-  throw new Error('no ImportError was thrown');
-}
 
 describe('toRawSse: what the server sent', () => {
   it('a body with comments in and between blocks, retry alone and in a block, an id-only block, unknown fields: byte for byte', () => {
