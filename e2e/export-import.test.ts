@@ -2,7 +2,7 @@
 // in each format (real downloads), opened again in the panel and in the standalone viewer, and
 // must give back the model that was exported; redaction is on by default and off when asked;
 // bad files are refused with a clear message and leave what was shown as it was.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -45,36 +45,42 @@ const logOf = ({ streams, events, firstSeq, pages, counters }: CaptureLog) => ({
 describe.each<BrowserName>(['chromium', 'firefox'])('export and import in %s', (name) => {
   let server: Ticker;
   let launched: Launched;
-  let downloads: string;
+  /** Downloads land in root/downloads and are moved to root/saved/<n>/ (two exports in the same
+   * second have the same name, and the browser would write the second over the first). */
+  let root: string;
+  let saved = 0;
   const pages = new Pages(() => launched.browser);
 
   beforeAll(async () => {
-    downloads = mkdtempSync(join(tmpdir(), 'sse-inspector-downloads-'));
+    root = mkdtempSync(join(tmpdir(), 'sse-inspector-downloads-'));
     server = await startTicker();
-    launched = await launch(name, { devtools: true, downloads });
+    launched = await launch(name, { devtools: true, downloads: join(root, 'downloads') });
   });
   afterAll(async () => {
     await launched?.close();
     await server?.close();
-    if (downloads) rmSync(downloads, { recursive: true, force: true });
+    if (root) rmSync(root, { recursive: true, force: true });
   });
   afterEach(() => pages.closeAll());
 
   /** Exports through the dialog and returns the downloaded file's path. */
   async function exportAs(panel: Frame, format: string, options: { redact?: boolean; scope?: string } = {}): Promise<string> {
-    const before = new Set(readdirSync(downloads));
+    const downloads = join(root, 'downloads');
     await click(panel, '[data-testid="export-button"]');
     await click(panel, `[data-testid="export-format-${format}"]`);
     if (options.scope) await click(panel, `[data-testid="export-scope-${options.scope}"]`);
     if (options.redact === false) await click(panel, '[data-testid="export-redact"]');
-    // A real click (a user gesture): a browser blocks a page's repeated downloads without one.
+    // A real click, as a user makes it (a download is expected to follow a user gesture).
     await (await panel.$('[data-testid="export-save"]'))!.click();
     const file = await waitFor(
       `the ${format} download`,
-      async () => readdirSync(downloads).find((f) => !before.has(f) && !/\.(crdownload|part)$/.test(f) && !f.startsWith('.')),
+      async () => (existsSync(downloads) ? readdirSync(downloads) : []).find((f) => !/\.(crdownload|part)$/.test(f) && !f.startsWith('.')),
       (f) => f !== undefined && readFileSync(join(downloads, f)).length > 0,
     );
-    return join(downloads, file!);
+    const dir = join(root, 'saved', String(++saved));
+    mkdirSync(dir, { recursive: true });
+    renameSync(join(downloads, file!), join(dir, file!));
+    return join(dir, file!);
   }
 
   async function importFile(frame: Frame, path: string): Promise<void> {
@@ -137,7 +143,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('export and import in %s', (
 
     // A bad file: a clear message, and what was shown stays.
     const shown = await modelOf(panel);
-    const bad = join(downloads, 'truncated.sse-capture.json');
+    const bad = join(root, 'truncated.sse-capture.json');
     writeFileSync(bad, readFileSync(capturePath, 'utf8').slice(0, 300));
     await importFile(panel, bad);
     await waitFor('the error', () => modelOf(panel), (m) => m.importError !== null);

@@ -1,7 +1,7 @@
 // Starts Debian's Chromium or Firefox ESR with the built extension installed. Shared by
 // `npm start` and the browser tests. No browser is ever downloaded: set CHROME_PATH or
 // FIREFOX_PATH to use another installed one.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
@@ -57,6 +57,12 @@ export async function launch(name: BrowserName, options: LaunchOptions = {}): Pr
 
 async function launchChromium({ headless = true, devtools = false, extension = true, dark = false, downloads }: LaunchOptions): Promise<Launched> {
   const profile = mkdtempSync(join(tmpdir(), 'sse-inspector-chromium-'));
+  if (downloads) {
+    // Without this Chromium asks before a page's second download (and the test waits forever).
+    mkdirSync(join(profile, 'Default'));
+    const prefs = { profile: { default_content_setting_values: { automatic_downloads: 1 } }, download: { default_directory: downloads, prompt_for_download: false } };
+    writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify(prefs));
+  }
   const dist = DIST.chromium;
   const browser = await puppeteer.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
