@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EMPTY_COUNTERS, toCapture, type Capture } from '../src/shared/capture/capture';
 import type { EventRecord, Stream } from '../src/shared/model';
+import { toHar } from '../src/shared/capture/har';
 import { run } from '../src/cli/main';
 import { planReplay } from '../src/cli/replay/plan';
 import { startReplayServer, type ReplayServer } from '../src/cli/replay/server';
@@ -151,10 +152,11 @@ describe('the replay server', () => {
     // The measured reconnect delay (700 - 400 ms) as retry, then the events with their ids.
     expect(text(first)).toBe('retry: 300\n\nevent: update\nid: 1\ndata: one\n\nid: 2\ndata: two\n\n');
     expect(first.ended).toBe('error');
-    // "two" came 250 ms after "one"; the connection dropped 390 ms after the open.
+    // "two" came 250 ms after "one": it is held back (the bounds are loose, for loaded machines;
+    // e2e/replay.test.ts measures the timing).
     const two = first.chunks.find((c) => c.text.includes('two'))!;
-    expect(two.at).toBeGreaterThanOrEqual(240);
-    expect(two.at).toBeLessThan(500);
+    expect(two.at).toBeGreaterThanOrEqual(150);
+    expect(two.at).toBeLessThan(2000);
 
     const second = await get(`${server.url}/events?room=1`, { leaveAfter: 300 });
     expect(second.status).toBe(200);
@@ -247,6 +249,19 @@ describe('the command line', () => {
     await expect(get(url)).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('replays a HAR exported by the panel the same way', async () => {
+    const har = join(dir, 'capture.har');
+    writeFileSync(har, JSON.stringify(toHar(capture)));
+    const cli = start(['replay', har]);
+    await cli.ready;
+    expect(cli.out[0]).toBe(`Replaying ${har} at original timing:`);
+    const lines = cli.out.filter((l) => l.startsWith('#'));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^#1 eventsource GET http:\/\/app\.test\/events\?room=1 — 2 attempts, 3 events → /);
+    const got = await get(/→ (\S+)/.exec(lines[1]!)![1]!, { method: 'POST' });
+    expect(text(got)).toContain('{"delta":"lo"}');
+  });
+
   it.each([
     [['replay'], /which capture file/],
     [['replay', file, '--sped', '2'], /unknown option --sped/],
@@ -269,7 +284,7 @@ describe('the command line', () => {
     writeFileSync(bad, '{"format": "sse-inspector-capture", "vers');
     const cli = start(['replay', bad]);
     expect(await cli.exit).toBe(1);
-    expect(cli.err).toEqual([expect.stringMatching(/^sse-inspector: cannot replay .*bad\.sse-capture\.json: .*JSON/)]);
+    expect(cli.err).toEqual([expect.stringMatching(/^sse-inspector: Cannot open .*bad\.sse-capture\.json: it is not valid JSON/)]);
   });
 
   it('a port in use: says so, exit 1', async () => {

@@ -5,7 +5,8 @@ import { replay, type Io } from './replay/command';
 
 export const USAGE = `Usage: sse-inspector replay FILE.sse-capture.json [--speed N] [--port N]
 
-Serves each stream of a capture (exported from the SSE panel) as a local SSE server on
+Serves each stream of a capture (exported from the SSE panel; also a HAR with
+_eventSourceMessages or a raw text/event-stream file) as a local SSE server on
 127.0.0.1, with its original timing: the Nth connection to a stream replays its Nth attempt.
 
   --speed N   play N times faster (0.5: twice as slow); default 1
@@ -29,7 +30,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       return 1;
     }
     if (e instanceof ImportError) {
-      io.err(`sse-inspector: cannot replay ${e.message}`);
+      io.err(`sse-inspector: ${e.message}`);
       return 1;
     }
     throw e;

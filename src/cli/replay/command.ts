@@ -1,7 +1,8 @@
-// `sse-inspector replay FILE`: reads a capture, serves it, prints where, and runs until stopped.
-import { readFile } from 'node:fs/promises';
-import { ImportError, type Capture } from '../../shared/capture/capture';
-import { readCapture } from '../../shared/capture/read';
+// `sse-inspector replay FILE`: reads a capture (or a HAR with _eventSourceMessages, or a raw
+// text/event-stream: whatever the panel imports), serves it, prints where, and runs until stopped.
+import { readFile, stat } from 'node:fs/promises';
+import { ImportError } from '../../shared/capture/capture';
+import { importFile } from '../../shared/capture/import';
 import { UsageError, parseReplayArgs } from './args';
 import { listingText } from './listing';
 import { planReplay } from './plan';
@@ -17,25 +18,20 @@ export interface Io {
 /** Runs the command; resolves with the exit code once stopped. */
 export async function replay(argv: readonly string[], io: Io): Promise<number> {
   const args = parseReplayArgs(argv);
-  let text: string;
-  try {
-    text = await readFile(args.file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${args.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  const capture = readFromFile(args.file, text);
-  // readCapture checks the file; this only keeps a wrong one from failing later with a stack.
-  if (!Array.isArray(capture?.streams) || !Array.isArray(capture.events) || typeof capture.counters !== 'object') {
-    throw new ImportError(`${args.file}: it is not an SSE Inspector capture (no streams and events)`);
-  }
-  const plan = planReplay(capture, args.speed);
-  if (plan.streams.length === 0) throw new ImportError(`${args.file}: it has no streams`);
+  const info = await stat(args.file).catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read ${args.file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  });
+  const file = { name: args.file, size: info.size, lastModified: info.mtimeMs, text: () => readFile(args.file, 'utf8') };
+  const { log, capture } = await importFile(file, Number.MAX_SAFE_INTEGER);
+  const plan = planReplay(log, args.speed);
+  if (plan.streams.length === 0) throw new ImportError(`Cannot replay ${args.file}: it has no streams.`);
 
   const server = await startReplayServer(plan, args.port).catch((e: NodeJS.ErrnoException) => {
     throw new UsageError(e.code === 'EADDRINUSE' ? `port ${args.port} is in use (--port 0 takes a free one)` : `cannot listen: ${e.message}`);
   });
   const speed = args.speed === 1 ? 'original timing' : `${args.speed}× speed`;
-  io.out(`Replaying ${args.file} (page ${capture.pageUrl || 'unknown'}, ${capture.exportedAt || 'date unknown'}) at ${speed}:`);
+  const from = capture ? ` (page ${capture.pageUrl || 'unknown'}, ${capture.exportedAt})` : '';
+  io.out(`Replaying ${args.file}${from} at ${speed}:`);
   for (const line of listingText(plan, server.url)) io.out(line);
   io.out(`All streams: ${server.url}/  —  Ctrl-C to stop.`);
 
@@ -46,14 +42,4 @@ export async function replay(argv: readonly string[], io: Io): Promise<number> {
   await server.close();
   io.out('Stopped.');
   return 0;
-}
-
-/** readCapture, with the file's name in front of what is wrong with it. */
-function readFromFile(file: string, text: string): Capture {
-  try {
-    return readCapture(text);
-  } catch (e) {
-    if (e instanceof ImportError) throw new ImportError(`${file}: ${e.message}`);
-    throw e;
-  }
 }

@@ -5,7 +5,7 @@
 // headers, each record at its original offset from the attempt's start (divided by the
 // speed), and the same ending. Connections beyond the captured attempts get 204, which makes
 // an EventSource stop.
-import type { Capture } from '../../shared/capture/capture';
+import type { CaptureLog } from '../../shared/capture/capture';
 import type { Attempt, EventRecord, Stream, StreamKind } from '../../shared/model';
 import { UNKNOWN_ID, wireRecords } from './wire';
 
@@ -64,7 +64,7 @@ export interface ReplayPlan {
   notes: string[];
 }
 
-export function planReplay(capture: Capture, speed = 1): ReplayPlan {
+export function planReplay(capture: CaptureLog, speed = 1): ReplayPlan {
   if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number, not ${speed}`);
   const byStream = new Map<string, EventRecord[]>();
   for (const e of capture.events) {
