@@ -25,26 +25,23 @@ const NOTES = new Set(['$schema', '$id', 'title', 'description']);
 const KNOWN = new Set([...NOTES, '$ref', 'type', 'const', 'enum', 'properties', 'required', 'additionalProperties', 'items', 'minItems', 'maxItems', 'minimum', 'minLength', 'definitions']);
 
 /** `events[3].attempt` */
-const child = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`);
+const pathText = (path: readonly (string | number)[]) =>
+  path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text === '' ? key : `${text}.${key}`), '') || '(the file)';
 const describe = (x: unknown) => (x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : JSON.stringify(x)?.slice(0, 40) ?? typeof x);
 
 /**
  * The first `max` places where `value` breaks `schema`, each as "path: what is wrong" (empty:
- * it is valid). Stops early, so a huge bad file is not walked to its end.
+ * it is valid). Stops early, so a huge bad file is not walked to its end. Written for speed (a
+ * capture can hold a million records): the path is kept as a stack and put in words only for
+ * an error, and each $ref is looked up once.
  */
 export function schemaErrors(schema: Schema, value: unknown, max = 3): string[] {
-  assertSupported(schema);
-  const root = schema;
+  const refs = resolveRefs(schema);
   const errors: string[] = [];
-  const check = (s: Schema, x: unknown, path: string): void => {
-    if (errors.length >= max) return;
-    const fail = (what: string) => void errors.push(`${path || '(the file)'} ${what}`);
-    if (s.$ref !== undefined) {
-      const name = s.$ref.replace('#/definitions/', '');
-      const target = root.definitions?.[name];
-      if (!target) throw new Error(`capture schema: unknown $ref ${s.$ref}`);
-      return check(target, x, path);
-    }
+  const path: (string | number)[] = [];
+  const fail = (what: string) => void errors.push(`${pathText(path)} ${what}`);
+  const check = (schemaNode: Schema, x: unknown): void => {
+    const s = schemaNode.$ref === undefined ? schemaNode : refs.get(schemaNode.$ref)!;
     if ('const' in s && x !== s.const) return fail(`must be ${JSON.stringify(s.const)}, not ${describe(x)}`);
     if (s.enum && !s.enum.includes(x)) return fail(`must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}, not ${describe(x)}`);
     switch (s.type) {
@@ -66,8 +63,14 @@ export function schemaErrors(schema: Schema, value: unknown, max = 3): string[] 
         if (s.minItems !== undefined && x.length < s.minItems) return fail(`must have at least ${s.minItems} items`);
         if (s.maxItems !== undefined && x.length > s.maxItems) return fail(`must have at most ${s.maxItems} items`);
         const { items } = s;
-        if (Array.isArray(items)) items.forEach((item, i) => check(item, x[i], child(path, i)));
-        else if (items) for (let i = 0; i < x.length && errors.length < max; i++) check(items, x[i], child(path, i));
+        if (!items) return;
+        for (let i = 0; i < x.length && errors.length < max; i++) {
+          const item = Array.isArray(items) ? items[i] : items;
+          if (!item) break;
+          path.push(i);
+          check(item, x[i]);
+          path.pop();
+        }
         return;
       }
       case 'object': {
@@ -75,25 +78,41 @@ export function schemaErrors(schema: Schema, value: unknown, max = 3): string[] 
         const o = x as Record<string, unknown>;
         for (const key of s.required ?? []) if (!(key in o)) fail(`has no "${key}"`);
         for (const key in o) {
+          if (errors.length >= max) return;
           const p = s.properties?.[key];
-          if (p) check(p, o[key], child(path, key));
-          else if (s.additionalProperties === false) fail(`has an unknown field "${key}"`);
+          if (!p) {
+            if (s.additionalProperties === false) fail(`has an unknown field "${key}"`);
+            continue;
+          }
+          path.push(key);
+          check(p, o[key]);
+          path.pop();
         }
         return;
       }
     }
   };
-  check(schema, value, '');
+  check(schema, value);
   return errors.slice(0, max);
 }
 
-const supported = new WeakSet<Schema>();
+const resolved = new WeakMap<Schema, Map<string, Schema>>();
 
-/** Throws on a keyword this checker does not know (it would be ignored: a silent hole in the check). */
-function assertSupported(s: Schema): void {
-  if (supported.has(s)) return;
-  for (const k in s) if (!KNOWN.has(k)) throw new Error(`capture schema: keyword ${k} is not supported`);
-  const children = [...Object.values(s.properties ?? {}), ...Object.values(s.definitions ?? {}), ...(Array.isArray(s.items) ? s.items : s.items ? [s.items] : [])];
-  children.forEach(assertSupported);
-  supported.add(s);
+/** Every `$ref` of the schema, resolved (and every keyword checked: an unknown one would be ignored, a silent hole in the check). */
+function resolveRefs(root: Schema): Map<string, Schema> {
+  let refs = resolved.get(root);
+  if (refs) return refs;
+  refs = new Map();
+  const visit = (s: Schema): void => {
+    for (const k in s) if (!KNOWN.has(k)) throw new Error(`capture schema: keyword ${k} is not supported`);
+    if (s.$ref !== undefined) {
+      const target = root.definitions?.[s.$ref.replace('#/definitions/', '')];
+      if (!target) throw new Error(`capture schema: unknown $ref ${s.$ref}`);
+      refs!.set(s.$ref, target);
+    }
+    [...Object.values(s.properties ?? {}), ...Object.values(s.definitions ?? {}), ...(Array.isArray(s.items) ? s.items : s.items ? [s.items] : [])].forEach(visit);
+  };
+  visit(root);
+  resolved.set(root, refs);
+  return refs;
 }
