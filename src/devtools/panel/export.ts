@@ -5,7 +5,7 @@ import { CAPTURE_EXTENSION, toCapture, type CaptureLog, type CaptureScope } from
 import { toHar } from '../../shared/capture/har';
 import { toRawSse } from '../../shared/capture/raw-sse';
 import { redact, Redactor } from '../../shared/capture/redact';
-import type { Stream } from '../../shared/model';
+import type { EventRecord, Stream } from '../../shared/model';
 import { toCsv } from './csv';
 import { isMarker } from './rows';
 import type { PanelStore } from './store';
@@ -52,8 +52,8 @@ export function scopedLog(store: PanelStore, scope: CaptureScope): CaptureLog {
   // What the table shows: its records (in seq order) and the streams of its rows.
   const rows = store.rows();
   const ids = new Set(rows.map((r) => r.streamId));
-  const events = rows.filter((r) => !isMarker(r)).sort((a, b) => (a as { seq: number }).seq - (b as { seq: number }).seq);
-  return { ...log, streams: log.streams.filter((s) => ids.has(s.id)), events: events as CaptureLog['events'] };
+  const events = rows.filter((r): r is EventRecord => !isMarker(r)).sort((a, b) => a.seq - b.seq);
+  return { ...log, streams: log.streams.filter((s) => ids.has(s.id)), events };
 }
 
 export function buildExport(store: PanelStore, options: ExportOptions, env: ExportEnv): ExportFile {
