@@ -1,11 +1,12 @@
 // What every hook of the page shares: stream numbers, clocks, the page's stack, and the
 // batching of records to the bridge (one message per task over the private channel).
-import { PROTOCOL_VERSION, type PageBatch, type PageRecord } from '../shared/protocol';
+import { PROTOCOL_VERSION, type PageRecord } from '../shared/protocol';
 import { offerPort } from './channel';
-import { apply, bare, charCodeAt, defineProperty, getOwnPropertyDescriptor, indexOf, slice, split } from './native';
+import type { EventRun, PageItem } from './columns';
+import { apply, bare, charCodeAt, defineProperty, getOwnPropertyDescriptor, indexOf, slice, split, uncurry } from './native';
 
 const dispatch = EventTarget.prototype.dispatchEvent;
-const postMessage = MessagePort.prototype.postMessage;
+const postMessage = uncurry(MessagePort.prototype.postMessage as (message: unknown) => void);
 const perfNow = Performance.prototype.now.bind(performance);
 const NativeMessageChannel = MessageChannel;
 const NativeError = Error;
@@ -26,9 +27,17 @@ const MAX_BATCH = 1000;
  * forwards a batch as one extension message, and Chrome refuses a message over 64 MiB.
  */
 const BATCH_CHARS = 4 * 1024 * 1024;
+/** Past this many records a task's batch is sent even before its stacks are written (see added). */
+const MAX_HELD = 100 * MAX_BATCH;
 // Bare: an index setter the page puts on Array.prototype must not swallow our records.
-let pending: PageRecord[] = bare([]);
+let pending: PageItem[] = bare([]);
+/** Records in `pending`, each event of a run counted. */
+let pendingCount = 0;
 let pendingChars = 0;
+/** The last item of `pending`, when it is a run that the next event of its stream can join. */
+let run: EventRun | null = null;
+/** Records of `pending` whose `stack` is still to be written from their mark (see emitWithStack). */
+let marked: [PageRecord & { stack: string }, Error][] = bare([]);
 // Messages posted before the bridge has taken its end wait in the channel.
 const channel = new NativeMessageChannel();
 const bridge = channel.port1;
@@ -37,26 +46,83 @@ let flushScheduled = false;
 
 function flush(): void {
   if (pending.length === 0) return;
-  const batch: PageBatch = { v: PROTOCOL_VERSION, records: pending };
+  // The stacks are written now, at the end of the page's task, not in the call that made them.
+  // Indexed reads, never destructuring: that would use the page's Array iterator.
+  for (let i = 0; i < marked.length; i++) {
+    const pair = marked[i]!;
+    try {
+      pair[0].stack = pageStack(pair[1]);
+    } catch {
+      // Never lose the batch over a stack.
+    }
+  }
+  marked = bare([]);
+  const items = pending;
+  const held = pendingCount > MAX_BATCH;
   pending = bare([]);
+  pendingCount = 0;
   pendingChars = 0;
-  apply(postMessage, bridge, [batch]);
+  run = null;
+  if (!held) return postMessage(bridge, { v: PROTOCOL_VERSION, records: items });
+  // Held for their stacks: in messages of at most MAX_BATCH records (a run holds at most that many).
+  let records: PageItem[] = bare([]);
+  let count = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const size = item.k === 'events' ? item.t.length : 1;
+    if (count + size > MAX_BATCH && records.length > 0) {
+      postMessage(bridge, { v: PROTOCOL_VERSION, records });
+      records = bare([]);
+      count = 0;
+    }
+    records[records.length] = item;
+    count += size;
+  }
+  postMessage(bridge, { v: PROTOCOL_VERSION, records });
 }
 tick.port1.onmessage = () => {
   flushScheduled = false;
   flush();
 };
 
-export function emit(record: PageRecord): void {
-  pending[pending.length] = record;
-  if (record.k === 'chunk') pendingChars += record.text.length;
-  else if (record.k === 'event') pendingChars += record.data.length;
-  // A task that makes many records (a burst of events) sends them in messages of a bounded size.
-  if (pending.length >= MAX_BATCH || pendingChars >= BATCH_CHARS) return flush();
+function added(chars: number): void {
+  pendingCount++;
+  pendingChars += chars;
+  // A task that makes many records (a burst of events) sends them in messages of a bounded size;
+  // while some of their stacks are still to be written, up to MAX_HELD records wait for the end
+  // of the task (a page creating streams in a loop does not wait for their stacks).
+  if ((pendingCount >= MAX_BATCH || pendingChars >= BATCH_CHARS) && (marked.length === 0 || pendingCount >= MAX_HELD || pendingChars >= BATCH_CHARS)) return flush();
   if (!flushScheduled) {
     flushScheduled = true;
-    apply(postMessage, tick.port2, [0]);
+    postMessage(tick.port2, 0);
   }
+}
+
+export function emit(record: PageRecord): void {
+  run = null;
+  pending[pending.length] = record;
+  added(record.k === 'chunk' ? record.text.length : record.k === 'event' ? record.data.length : 0);
+}
+
+/** `record`, whose `stack` is written from `mark` when its batch is sent. */
+export function emitWithStack(record: PageRecord & { stack: string }, mark: Error): void {
+  marked[marked.length] = [record, mark];
+  emit(record);
+}
+
+/** An event of an EventSource (the per-event path: no object per event, see columns.ts). */
+export function emitEvent(sid: number, t: number, type: string, data: string, id: string, origin: string): void {
+  let r = run;
+  if (r === null || r.sid !== sid || r.origin !== origin || r.t.length >= MAX_BATCH) {
+    r = run = { k: 'events', sid, origin, t: bare([]), type: bare([]), data: bare([]), id: bare([]) };
+    pending[pending.length] = r;
+  }
+  const i = r.t.length;
+  r.t[i] = t;
+  r.type[i] = type;
+  r.data[i] = data;
+  r.id[i] = id;
+  added(data.length);
 }
 
 /**

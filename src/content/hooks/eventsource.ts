@@ -2,19 +2,20 @@
 // our own (never wrapping the page's): open, error and message at construction, before the
 // page can add any, and one for each other type the page starts listening to.
 import { replaceFunction } from '../disguise';
-import { emit, newSid, now, pageStack, timeOrigin } from '../emitter';
-import { SafeWeakMap, apply, construct, createObject, getter } from '../native';
+import { emit, emitEvent, emitWithStack, newSid, now, stackMark, timeOrigin } from '../emitter';
+import { SafeWeakMap, apply, construct, createObject, getter, uncurry } from '../native';
 
 const NativeEventSource = window.EventSource;
 const esProto = NativeEventSource.prototype;
 const readyStateOf = getter(esProto, 'readyState') as (this: EventSource) => number;
 const urlOf = getter(esProto, 'url') as (this: EventSource) => string;
 const withCredentialsOf = getter(esProto, 'withCredentials') as (this: EventSource) => boolean;
-const typeOf = getter(Event.prototype, 'type') as (this: Event) => string;
-const timeStampOf = getter(Event.prototype, 'timeStamp') as (this: Event) => number;
-const dataOf = getter(MessageEvent.prototype, 'data') as (this: MessageEvent) => string;
-const lastEventIdOf = getter(MessageEvent.prototype, 'lastEventId') as (this: MessageEvent) => string;
-const originOf = getter(MessageEvent.prototype, 'origin') as (this: MessageEvent) => string;
+// Read once per event: uncurried (no array per call).
+const typeOf = uncurry(getter(Event.prototype, 'type') as (this: Event) => string);
+const timeStampOf = uncurry(getter(Event.prototype, 'timeStamp') as (this: Event) => number);
+const dataOf = uncurry(getter(MessageEvent.prototype, 'data') as (this: MessageEvent) => string);
+const lastEventIdOf = uncurry(getter(MessageEvent.prototype, 'lastEventId') as (this: MessageEvent) => string);
+const originOf = uncurry(getter(MessageEvent.prototype, 'origin') as (this: MessageEvent) => string);
 const addListener = EventTarget.prototype.addEventListener;
 
 /** What we know of each EventSource the page created. */
@@ -22,30 +23,34 @@ interface Tracked {
   sid: number;
   /** Event types we listen to on it (a null-prototype object: no method the page could patch). */
   types: Record<string, true>;
+  /**
+   * The origin of this connection's events, read from its first event: it is the origin of the
+   * response's URL, the same for every event until the next connection (reset at open/error).
+   */
+  origin: string | undefined;
 }
 const tracked = new SafeWeakMap<EventSource, Tracked>();
 
-const eventTime = (e: Event) => timeOrigin + apply(timeStampOf, e, []);
+const eventTime = (e: Event) => timeOrigin + timeStampOf(e);
 
 function onOpen(this: EventSource, e: Event): void {
-  emit({ k: 'open', sid: tracked.get(this)!.sid, t: eventTime(e) });
+  const state = tracked.get(this)!;
+  state.origin = undefined;
+  emit({ k: 'open', sid: state.sid, t: eventTime(e) });
 }
 
 function onError(this: EventSource, e: Event): void {
+  const state = tracked.get(this)!;
+  state.origin = undefined;
   const readyState = apply(readyStateOf, this, []) === 2 ? 2 : 0;
-  emit({ k: 'error', sid: tracked.get(this)!.sid, t: eventTime(e), readyState });
+  emit({ k: 'error', sid: state.sid, t: eventTime(e), readyState });
 }
 
+// The per-event path: the least work we can do on the page's thread.
 function onEvent(this: EventSource, e: Event): void {
-  emit({
-    k: 'event',
-    sid: tracked.get(this)!.sid,
-    t: eventTime(e),
-    type: apply(typeOf, e, []),
-    data: apply(dataOf, e, []),
-    id: apply(lastEventIdOf, e, []),
-    origin: apply(originOf, e, []),
-  });
+  const state = tracked.get(this)!;
+  const m = e as MessageEvent;
+  emitEvent(state.sid, eventTime(e), typeOf(e), dataOf(m), lastEventIdOf(m), (state.origin ??= originOf(m)));
 }
 
 function listen(es: EventSource, state: Tracked, type: string): void {
@@ -55,16 +60,10 @@ function listen(es: EventSource, state: Tracked, type: string): void {
 }
 
 function track(es: EventSource): void {
-  const state: Tracked = { sid: newSid(), types: createObject(null) as Record<string, true> };
+  const state: Tracked = { sid: newSid(), types: createObject(null) as Record<string, true>, origin: undefined };
   tracked.set(es, state);
-  emit({
-    k: 'create',
-    sid: state.sid,
-    t: now(),
-    url: apply(urlOf, es, []),
-    withCredentials: apply(withCredentialsOf, es, []),
-    stack: pageStack(),
-  });
+  // The stack is taken now and written out when the batch is sent (formatting it is the costly part).
+  emitWithStack({ k: 'create', sid: state.sid, t: now(), url: apply(urlOf, es, []), withCredentials: apply(withCredentialsOf, es, []), stack: '' }, stackMark());
   // Ours run first, so they see every event even when a page listener stops propagation.
   apply(addListener, es, ['open', onOpen]);
   apply(addListener, es, ['error', onError]);

@@ -5,8 +5,8 @@
 // for one (never reading ahead, never buffering), so cancel, abort and errors reach the page
 // as before. text(), arrayBuffer() and bytes() stay native; what they resolve with is recorded.
 import { replaceFunction, replaceGetter } from '../disguise';
-import { emit, emitChunk, newSid, now, pageStack, stackMark } from '../emitter';
-import { SafeWeakMap, apply, bare, getter, then } from '../native';
+import { emit, emitChunk, emitWithStack, newSid, now, stackMark } from '../emitter';
+import { SafeWeakMap, apply, bare, getter, then, uncurry } from '../native';
 import { isEventStream } from '../sse-mime';
 import { describeError, headerList } from './shared';
 
@@ -26,8 +26,8 @@ const lockedOf = getter(ReadableStream.prototype, 'locked') as (this: ReadableSt
 const read = ReadableStreamDefaultReader.prototype.read;
 const releaseLock = ReadableStreamDefaultReader.prototype.releaseLock;
 const cancelReader = ReadableStreamDefaultReader.prototype.cancel;
-const decode = TextDecoder.prototype.decode;
-const byteLengthOf = getter(Object.getPrototypeOf(Uint8Array.prototype) as object, 'byteLength') as (this: Uint8Array) => number;
+const decode = uncurry(TextDecoder.prototype.decode);
+const byteLengthOf = uncurry(getter(Object.getPrototypeOf(Uint8Array.prototype) as object, 'byteLength') as (this: Uint8Array) => number);
 const bufferByteLengthOf = getter(ArrayBuffer.prototype, 'byteLength') as (this: ArrayBuffer) => number;
 const controllerProto = ReadableByteStreamController.prototype;
 const enqueue = controllerProto.enqueue;
@@ -50,9 +50,11 @@ interface Observed {
 }
 const observed = new SafeWeakMap<Response, Observed>();
 
+const STREAM = bare({ stream: true });
+
 function chunk(o: Observed, bytes: Uint8Array, stream: boolean): void {
-  const text = apply(decode, o.decoder, stream ? [bytes, { stream: true }] : [bytes]) as string;
-  const size = apply(byteLengthOf, bytes, []);
+  const text = stream ? decode(o.decoder, bytes, STREAM) : decode(o.decoder, bytes);
+  const size = byteLengthOf(bytes);
   if (text !== '' || size > 0) emitChunk(o.sid, text, size);
 }
 
@@ -74,7 +76,7 @@ function observe(res: Response, startedAt: number, mark: Error): void {
   const o: Observed = { sid: newSid(), decoder: new NativeTextDecoder(), ended: false };
   observed.set(res, o);
   const empty = apply(bodyOf, res, []) === null;
-  emit({
+  emitWithStack({
     k: 'response',
     sid: o.sid,
     t: startedAt,
@@ -85,8 +87,8 @@ function observe(res: Response, startedAt: number, mark: Error): void {
     headers: headerList(headers),
     redirected: apply(redirectedOf, res, []),
     headersAt: now(),
-    stack: pageStack(mark),
-  });
+    stack: '',
+  }, mark);
   if (empty) end(o, 'done');
 }
 
