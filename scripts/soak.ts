@@ -18,13 +18,14 @@
 // end's; the extension process's RSS; RSS and PSS summed over the browser's process tree.
 // Heaps are read after a forced garbage collection (--no-gc: as they are), so a slope is
 // retained memory, not garbage waiting for the next GC.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Browser, Frame, Page, Target } from 'puppeteer-core';
+import { attempt, heapOf, MB, processMemory, readPanel, toMB, within, type PanelCounts } from './measure';
 import { prng } from '../test/support/prng';
 import { DIST, evaluateInFirefoxChrome, launch, type BrowserName, type Launched } from './launch';
 import { gotoExtensionPage, openPanel, PANEL_PATH } from './open-panel';
@@ -60,8 +61,6 @@ function positive(name: string, value: string | undefined): number {
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not ${value}`);
   return n;
 }
-
-const MB = 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // The SSE server: `rate` events a second on each stream, with ids, a few event types and a
@@ -206,18 +205,6 @@ interface PageCounts {
   fetchError: string;
 }
 
-interface PanelCounts {
-  summary: string;
-  streams: number;
-  events: number;
-  dropped: number;
-  /** "N changes could not be stored": the background's writes to storage that failed. */
-  unsaved: number;
-  /** Elements in the panel's document: a virtualised table keeps this flat. */
-  domNodes: number;
-  eventRows: number;
-}
-
 interface Memory {
   workerHeapMB: number | null;
   panelHeapMB: number | null;
@@ -258,134 +245,12 @@ interface MemoryProbe {
   workerRestarts(): number;
 }
 
-const READ_TIMEOUT_MS = 15_000;
-
-function within<T>(promise: Promise<T>, what: string, ms = READ_TIMEOUT_MS): Promise<T> {
-  return Promise.race([promise, sleep(ms).then(() => Promise.reject(new Error(`${what}: no answer in ${ms} ms`)))]);
-}
-
-async function attempt<T>(what: string, errors: string[], fn: () => Promise<T>): Promise<T | null> {
-  try {
-    return await within(fn(), what);
-  } catch (error) {
-    errors.push(`${what}: ${(error as Error).message.split('\n')[0]}`);
-    return null;
-  }
-}
-
-const toMB = (bytes: number | null | undefined) => (bytes === null || bytes === undefined ? null : bytes / MB);
 
 function readPage(page: Page): Promise<PageCounts> {
   return page.evaluate(() => {
     const s = (window as unknown as { soak: PageCounts & { esState: () => number } }).soak;
     return { es: s.es, fetch: s.fetch, esState: s.esState(), esOpens: s.esOpens, esErrors: s.esErrors, esLastId: s.esLastId, fetchState: s.fetchState, fetchError: s.fetchError };
   });
-}
-
-/**
- * What the panel shows, from its DOM: the toolbar's "N streams · M events" and "K older events
- * dropped"; when the toolbar's wording does not parse, the sum of the stream rows' counts.
- */
-function readPanel(panel: Frame): Promise<PanelCounts> {
-  // Source text, not a function: tsx would wrap a named inner function in a helper (__name)
-  // that does not exist in the panel.
-  return panel.evaluate(String.raw`(() => {
-    const number = (text, re) => {
-      const m = re.exec(text ?? '');
-      return m ? Number(m[1].replace(/\D/g, '')) : NaN;
-    };
-    const summary = document.querySelector('[data-testid="summary"]')?.textContent ?? '';
-    const rows = [...document.querySelectorAll('[data-testid="stream-events"]')].map((e) => number(e.textContent, /(\d[\d,.\s]*)\s*event/));
-    const fromToolbar = number(summary, /(\d[\d,.\s]*)\s*event/);
-    const streams = number(summary, /(\d[\d,.\s]*)\s*stream/);
-    return {
-      summary,
-      streams: Number.isNaN(streams) ? rows.length : streams,
-      events: Number.isNaN(fromToolbar) ? rows.reduce((a, b) => a + (b || 0), 0) : fromToolbar,
-      dropped: number(document.querySelector('[data-testid="dropped"]')?.textContent, /(\d[\d,.\s]*)\s*older event/) || 0,
-      unsaved: number(document.querySelector('[data-testid="unsaved"]')?.textContent, /(\d[\d,.\s]*)\s*change/) || 0,
-      domNodes: document.getElementsByTagName('*').length,
-      eventRows: document.querySelectorAll('[data-testid="event-row"]').length,
-    };
-  })()`) as Promise<PanelCounts>;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Process memory from /proc: the browser's process tree
-
-interface Proc {
-  pid: number;
-  ppid: number;
-  /** Zygote-forked processes (Chromium's renderers) have it all in one string. */
-  cmdline: string;
-}
-
-function processTree(root: number): Proc[] {
-  const all: Proc[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // The command name may contain spaces and parentheses: fields start after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      all.push({ pid: Number(entry), ppid, cmdline: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ') });
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const inTree = new Set([root]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of all) {
-      if (inTree.has(p.pid) || !inTree.has(p.ppid)) continue;
-      inTree.add(p.pid);
-      grew = true;
-    }
-  }
-  return all.filter((p) => inTree.has(p.pid));
-}
-
-/** RSS and PSS in bytes (0 when the process is gone). */
-function residentOf(pid: number): { rss: number; pss: number } {
-  try {
-    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    const kB = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0) * 1024;
-    return { rss: kB('Rss'), pss: kB('Pss') };
-  } catch {
-    return { rss: 0, pss: 0 };
-  }
-}
-
-function processMemory(root: number | undefined, isExtension: (p: Proc) => boolean, pagePid: number | undefined) {
-  if (root === undefined) return { rssMB: null, pssMB: null, extRssMB: null, pageRssMB: null, processes: 0 };
-  let rss = 0;
-  let pss = 0;
-  let ext: number | null = null;
-  let page: number | null = null;
-  const procs = processTree(root);
-  for (const p of procs) {
-    const m = residentOf(p.pid);
-    rss += m.rss;
-    pss += m.pss;
-    if (isExtension(p)) ext = (ext ?? 0) + m.rss;
-    if (p.pid === pagePid) page = m.rss;
-  }
-  return { rssMB: rss / MB, pssMB: pss / MB, extRssMB: toMB(ext), pageRssMB: toMB(page), processes: procs.length };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Chromium: heaps over CDP, one short session per target and sample. (A session left on the
-// service worker can keep its successor from starting, TESTING.md says.)
-
-async function heapOf(target: Target | undefined, collect: boolean): Promise<number | null> {
-  if (!target) return null;
-  const session = await target.createCDPSession();
-  try {
-    if (collect) await session.send('HeapProfiler.collectGarbage');
-    return (await session.send('Runtime.getHeapUsage')).usedSize;
-  } finally {
-    await session.detach().catch(() => undefined);
-  }
 }
 
 function chromiumProbe(launched: Launched, page: Page, panel: Frame): MemoryProbe {

@@ -1,0 +1,171 @@
+// What the benchmark pages run (served as /bench.js by bench/server.ts, loaded by /blank).
+// Plain JavaScript, the same with and without the extension; each function resolves when it
+// is done, with times from the page's own clock (performance.now()).
+// A page that consumes a firehose does the least it can per event: count it.
+
+/**
+ * EventSource: `n` events from `url`; ms from `new EventSource` to the last, and to the first.
+ * `extra` (for the floor figures, without the extension): 'noop' adds a second listener that does
+ * nothing; 'read' one that reads what the extension reads of each event into arrays.
+ */
+window.benchEventSource = (url, n, extra) =>
+  new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const es = new EventSource(url);
+    if (extra === 'noop') es.addEventListener('message', () => {});
+    if (extra === 'read') {
+      const kept = { t: [], type: [], data: [], id: [] };
+      es.addEventListener('message', (e) => {
+        if (kept.t.length === 1000) for (const k in kept) kept[k] = [];
+        kept.t.push(e.timeStamp);
+        kept.type.push(e.type);
+        kept.data.push(e.data);
+        kept.id.push(e.lastEventId);
+      });
+    }
+    let count = 0;
+    let first = 0;
+    es.onmessage = () => {
+      count++;
+      if (count === 1) first = performance.now();
+      if (count === n) {
+        const t = performance.now();
+        es.close();
+        resolve({ ms: t - t0, firstMs: first - t0, count });
+      }
+    };
+    es.onerror = () => {
+      es.close();
+      reject(new Error(`EventSource error after ${count} events`));
+    };
+  });
+
+/**
+ * fetch(): the body read with a reader and decoded as an LLM client does; events counted by
+ * their blank lines (the bench server writes LF only).
+ */
+window.benchFetch = async (url, n) => {
+  const t0 = performance.now();
+  const response = await fetch(url);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let count = 0;
+  let first = 0;
+  let tail = '';
+  let chunks = 0;
+  while (count < n) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    chunks++;
+    const text = tail + decoder.decode(value, { stream: true });
+    let at = 0;
+    for (let end; (end = text.indexOf('\n\n', at)) >= 0; at = end + 2) count++;
+    tail = text.slice(at);
+    if (first === 0 && count > 0) first = performance.now();
+  }
+  const t = performance.now();
+  await reader.cancel();
+  if (count < n) throw new Error(`fetch body ended after ${count} events`);
+  return { ms: t - t0, firstMs: first - t0, count, chunks };
+};
+
+/**
+ * Latency: the server writes each event's send time (epoch ms) as its data; the page takes the
+ * time it gets the event. Returns the delays in ms, one per event.
+ */
+window.latencyEventSource = (url, n) =>
+  new Promise((resolve, reject) => {
+    const origin = performance.timeOrigin;
+    const delays = new Float64Array(n);
+    let count = 0;
+    const es = new EventSource(url);
+    es.onmessage = (e) => {
+      delays[count++] = origin + performance.now() - Number(e.data);
+      if (count === n) {
+        es.close();
+        resolve(Array.from(delays));
+      }
+    };
+    es.onerror = () => {
+      es.close();
+      reject(new Error(`EventSource error after ${count} events`));
+    };
+  });
+
+window.latencyFetch = async (url, n) => {
+  const origin = performance.timeOrigin;
+  const delays = new Float64Array(n);
+  const response = await fetch(url);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let count = 0;
+  let tail = '';
+  while (count < n) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    const now = origin + performance.now();
+    const text = tail + decoder.decode(value, { stream: true });
+    let at = 0;
+    for (let end; (end = text.indexOf('\n\n', at)) >= 0 && count < n; at = end + 2) {
+      const line = text.slice(text.lastIndexOf('data: ', end) + 6, end);
+      delays[count++] = now - Number(line);
+    }
+    tail = text.slice(at);
+  }
+  await reader.cancel();
+  return Array.from(delays);
+};
+
+/** Counts for the pipeline: the page's event count over time (epoch ms at each 1000th event). */
+window.pipelineEventSource = (url, n) =>
+  new Promise((resolve, reject) => {
+    const origin = performance.timeOrigin;
+    const marks = [];
+    const t0 = origin + performance.now();
+    const es = new EventSource(url);
+    let count = 0;
+    window.pageCount = () => count;
+    es.onmessage = () => {
+      count++;
+      if (count % 1000 === 0 || count === n) marks.push([origin + performance.now(), count]);
+      if (count === n) {
+        es.close();
+        resolve({ t0, t: origin + performance.now(), marks });
+      }
+    };
+    es.onerror = () => {
+      es.close();
+      reject(new Error(`EventSource error after ${count} events`));
+    };
+  });
+
+window.pipelineFetch = async (url, n) => {
+  const origin = performance.timeOrigin;
+  const marks = [];
+  const t0 = origin + performance.now();
+  const response = await fetch(url);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let count = 0;
+  let tail = '';
+  window.pageCount = () => count;
+  while (count < n) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    const text = tail + decoder.decode(value, { stream: true });
+    let at = 0;
+    for (let end; (end = text.indexOf('\n\n', at)) >= 0; at = end + 2) count++;
+    tail = text.slice(at);
+    marks.push([origin + performance.now(), count]);
+  }
+  const t = origin + performance.now();
+  await reader.cancel();
+  return { t0, t, marks };
+};
+
+/** 10 000 EventSources created and closed in a loop (as e2e/hostile.test.ts): ms. */
+window.benchCreate = (url, n) => {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) new EventSource(`${url}&i=${i}`).close();
+  return performance.now() - t0;
+};

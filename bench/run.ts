@@ -1,0 +1,135 @@
+// The benchmark suite (npm run bench; not part of npm test). See bench/README.md for the method.
+//
+//   npm run bench -- [--only overhead,latency,create,idle,pipeline,panel,parser]
+//                    [--browser chromium|firefox|both] [--runs 7] [--n 100000]
+//                    [--out artifacts/bench-<time>.json]
+//
+// SSE_DIST selects the build (as for scripts/launch.ts). Every figure is a ratio or a rate
+// measured in this run; each section prints the machine's load average (os.loadavg()) with it.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DIST, type BrowserName } from '../scripts/launch';
+import { launchPair, type CpuByKind, type Pair, type Share } from './browsers';
+import { creation, firehose, floor, idle, latency, p, ratios, type Arms } from './overhead';
+import { runParserBench } from './parser-core';
+import { panelScale } from './panel-scale';
+import { pipeline } from './pipeline';
+import { startBenchServer } from './server';
+import { f0, f1, f2, int, load, loadText, median, table } from './stats';
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string', default: 'overhead,latency,create,idle,pipeline,panel,parser' },
+    browser: { type: 'string', default: 'both' },
+    runs: { type: 'string', default: '7' },
+    n: { type: 'string', default: '100000' },
+    'panel-events': { type: 'string', default: '200000' },
+    'big-events': { type: 'string', default: '1000000' },
+    'parser-mb': { type: 'string', default: '32' },
+    out: { type: 'string' },
+  },
+});
+const only = new Set(args.only.split(','));
+const browsers: BrowserName[] = args.browser === 'both' ? ['chromium', 'firefox'] : [args.browser === 'firefox' ? 'firefox' : 'chromium'];
+const runs = Number(args.runs);
+const n = Number(args.n);
+const out = args.out ?? `artifacts/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+
+const results: Record<string, unknown> = { startedAt: new Date().toISOString(), build: DIST, node: process.version, loadAtStart: load(), runs, n };
+const say = (s = '') => console.log(s);
+const save = () => {
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(results, null, 1)}\n`);
+};
+
+const armsLine = (label: string, a: Arms<number>, unit = 'ms') => {
+  const r = ratios(a);
+  return [label, `${f0(r.without)} ${unit}`, `${f0(r.with)} ${unit}`, f2(r.ratio), f2(r.paired)];
+};
+const cpuLine = (c: { with: CpuByKind; without: CpuByKind }) =>
+  (Object.keys(c.with) as (keyof CpuByKind)[])
+    .filter((k) => c.with[k] + c.without[k] >= 5)
+    .map((k) => `${k} ${f0(c.without[k])}→${f0(c.with[k])}`)
+    .join(', ');
+const sharesLine = (s: Record<Share, number> | undefined) =>
+  s ? (Object.entries(s) as [Share, number][]).filter(([k]) => k !== 'idle').map(([k, v]) => `${k} ${f0(v)}`).join(', ') : '';
+
+const server = await startBenchServer();
+say(`SSE Inspector benchmarks — build ${DIST.chromium.replace(/\/chrome$/, '')}, node ${process.version}, load ${loadText()}`);
+try {
+  for (const name of browsers) {
+    const section: Record<string, unknown> = {};
+    results[name] = section;
+    if (['overhead', 'latency', 'create', 'idle'].some((s) => only.has(s))) {
+      const pair: Pair = await launchPair(name);
+      try {
+        say(`\n== ${name} ${await pair.with.browser.version()}: page overhead (${runs} alternating runs each, medians) ==`);
+        const rows: string[][] = [];
+        if (only.has('overhead')) {
+          for (const kind of ['eventsource', 'fetch'] as const) {
+            const r = await firehose(pair, server, kind, n, runs, () => undefined);
+            section[`firehose-${kind}`] = r;
+            rows.push(armsLine(`${kind}: ${int(n)} events, to the last`, r.ms));
+            rows.push(armsLine(`${kind}: first to last event`, r.steadyMs));
+            say(`  ${kind}: CPU ms per run, without→with: ${cpuLine(r.cpu)}  (load ${loadText(r.load)})`);
+            if (r.shares) say(`  ${kind}: page renderer with the extension, ms by code: ${sharesLine(r.shares)}`);
+            say(`  ${kind}: events/s without ${int((n / median(r.ms.without)) * 1000)}, with ${int((n / median(r.ms.with)) * 1000)}`);
+          }
+          // The floor: what one more listener in the page costs, without the extension.
+          for (const extra of ['noop', 'read'] as const) {
+            const r = await floor(pair, server, n, runs, extra);
+            section[`floor-${extra}`] = r;
+            rows.push(armsLine(`eventsource: page + ${extra === 'noop' ? 'a no-op listener' : 'a listener reading the fields'} (no ext.)`, { with: r.ms.extra, without: r.ms.plain }));
+          }
+        }
+        if (only.has('latency')) {
+          for (const kind of ['eventsource', 'fetch'] as const) {
+            const r = await latency(pair, server, kind, 4000, 2000, Math.max(3, Math.ceil(runs / 2)));
+            section[`latency-${kind}`] = { ...r, delays: undefined, p50: { with: p(r.delays.with, 50), without: p(r.delays.without, 50) }, p99: { with: p(r.delays.with, 99), without: p(r.delays.without, 99) } };
+            for (const q of [50, 99]) {
+              const w = p(r.delays.with, q);
+              const wo = p(r.delays.without, q);
+              rows.push([`${kind}: delay p${q} at ${r.rate}/s`, `${f2(wo)} ms`, `${f2(w)} ms`, `+${f2(w - wo)} ms`, '']);
+            }
+          }
+        }
+        if (only.has('create')) {
+          const r = await creation(pair, server, 10_000, runs);
+          section.create = r;
+          rows.push(armsLine(`10 000 EventSources created+closed`, r.ms));
+          if (r.shares) say(`  create: page renderer with the extension, ms by code: ${sharesLine(r.shares)}`);
+        }
+        if (only.has('idle')) {
+          const r = await idle(pair, server, Math.max(runs, 11));
+          section.idle = r;
+          rows.push(armsLine('idle page: load event', r.load));
+          rows.push(armsLine('idle page: DOMContentLoaded', r.dcl));
+        }
+        say(table(['figure', 'without', 'with', 'ratio', 'paired'], rows));
+        say(`(load ${loadText()})`);
+      } finally {
+        await pair.close();
+      }
+      save();
+    }
+    if (only.has('pipeline')) {
+      section.pipeline = await pipeline(name, server, n, say);
+      save();
+    }
+    if (only.has('panel')) {
+      section.panel = await panelScale(name, server, Number(args['panel-events']), Number(args['big-events']), say);
+      save();
+    }
+  }
+  if (only.has('parser')) {
+    say(`\n== parser (Node ${process.version}) ==`);
+    results.parser = await runParserBench({ mb: Number(args['parser-mb']), runs: 7, log: say });
+    save();
+  }
+} finally {
+  await server.close();
+  save();
+  say(`\nResults: ${out}`);
+}
+process.exit(0);
