@@ -265,6 +265,27 @@ describe('parsePageBatch', () => {
     batch!.records.forEach((r, i) => expect(r).not.toBe(records[i]));
   });
 
+  it('spreads runs of events (by columns) into event records, in order, each validated', () => {
+    const run = { k: 'events', sid: 3, origin: 'http://a', t: [1, 2, 3], type: ['message', 'tick', 'x'.repeat(LIMITS.type + 1)], data: ['a', 'b', 'c'], id: ['1', '', '2'] };
+    const batch = parsePageBatch({ v: PROTOCOL_VERSION, records: [valid.open.input, run, { ...run, t: [9] }, { ...run, k: 'events', t: 'no' }] });
+    expect(batch!.records).toStrictEqual([
+      valid.open.output,
+      { k: 'event', sid: 3, t: 1, type: 'message', data: 'a', id: '1', origin: 'http://a' },
+      { k: 'event', sid: 3, t: 2, type: 'tick', data: 'b', id: '', origin: 'http://a' },
+      { k: 'event', sid: 3, t: 3, type: 'x'.repeat(LIMITS.type), data: 'c', id: '2', origin: 'http://a', cut: true },
+    ]);
+    // Columns of different lengths, and columns that are no arrays: one refused item each.
+    expect(batch!.invalid).toBe(2);
+  });
+
+  it('counts the records of runs past the batch limit as refused', () => {
+    const n = LIMITS.recordsPerBatch + 5;
+    const run = { k: 'events', sid: 1, origin: '', t: Array(n).fill(1), type: Array(n).fill('m'), data: Array(n).fill(''), id: Array(n).fill('') };
+    const batch = parsePageBatch({ v: PROTOCOL_VERSION, records: [valid.open.input, run] });
+    expect(batch!.records).toHaveLength(LIMITS.recordsPerBatch);
+    expect(batch!.invalid).toBe(6);
+  });
+
   it('accepts an empty batch', () => {
     expect(parsePageBatch({ v: PROTOCOL_VERSION, records: [] })).toStrictEqual({ records: [], invalid: 0 });
   });

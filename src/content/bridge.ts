@@ -3,9 +3,8 @@
 // the background in numbered batches, keeping each until the background acknowledges it, so
 // that a background restarted mid-stream gets it again.
 import browser, { type Runtime } from 'webextension-polyfill';
-import { LIMITS, PORT_NAMES, PROTOCOL_VERSION, parsePageBatch, type BridgeAck, type BridgeBatch, type DocInfo } from '../shared/protocol';
+import { PORT_NAMES, PROTOCOL_VERSION, parsePageBatch, type BridgeAck, type BridgeBatch, type DocInfo } from '../shared/protocol';
 import { acceptPort } from './channel';
-import { spreadRuns } from './columns';
 
 const doc: DocInfo = {
   id: Math.random().toString(36).slice(2, 10) + Date.now().toString(36),
@@ -56,14 +55,9 @@ addEventListener('pageshow', (e) => {
 
 acceptPort((pagePort) => {
   pagePort.onmessage = (e: MessageEvent) => {
-    const data: unknown = e.data;
-    // The page hook sends runs of events by columns (columns.ts): back to records first.
-    const items = typeof data === 'object' && data !== null ? (data as { records?: unknown }).records : undefined;
-    const spread = Array.isArray(items) ? spreadRuns(items, LIMITS.recordsPerBatch) : undefined;
-    const parsed = spread && parsePageBatch({ v: (data as { v?: unknown }).v, records: spread.records });
+    const parsed = parsePageBatch(e.data);
     if (!parsed) return send({ kind: 'batch', v: PROTOCOL_VERSION, doc, seq: nextSeq++, records: [], invalid: 1 });
-    const invalid = parsed.invalid + spread.over;
-    if (parsed.records.length === 0 && invalid === 0) return;
-    send({ kind: 'batch', v: PROTOCOL_VERSION, doc, seq: nextSeq++, records: parsed.records, invalid });
+    if (parsed.records.length === 0 && parsed.invalid === 0) return;
+    send({ kind: 'batch', v: PROTOCOL_VERSION, doc, seq: nextSeq++, records: parsed.records, invalid: parsed.invalid });
   };
 });

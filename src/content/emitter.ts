@@ -1,8 +1,7 @@
 // What every hook of the page shares: stream numbers, clocks, the page's stack, and the
 // batching of records to the bridge (one message per task over the private channel).
-import { PROTOCOL_VERSION, type PageRecord } from '../shared/protocol';
+import { PROTOCOL_VERSION, type EventRun, type PageBatch, type PageItem, type PageRecord } from '../shared/protocol';
 import { offerPort } from './channel';
-import type { EventRun, PageItem } from './columns';
 import { apply, bare, charCodeAt, defineProperty, getOwnPropertyDescriptor, indexOf, slice, split, uncurry } from './native';
 
 const dispatch = EventTarget.prototype.dispatchEvent;
@@ -63,7 +62,7 @@ function flush(): void {
   pendingCount = 0;
   pendingChars = 0;
   run = null;
-  if (!held) return postMessage(bridge, { v: PROTOCOL_VERSION, records: items });
+  if (!held) return postMessage(bridge, { v: PROTOCOL_VERSION, records: items } satisfies PageBatch);
   // Held for their stacks: in messages of at most MAX_BATCH records (a run holds at most that many).
   let records: PageItem[] = bare([]);
   let count = 0;
@@ -71,14 +70,14 @@ function flush(): void {
     const item = items[i]!;
     const size = item.k === 'events' ? item.t.length : 1;
     if (count + size > MAX_BATCH && records.length > 0) {
-      postMessage(bridge, { v: PROTOCOL_VERSION, records });
+      postMessage(bridge, { v: PROTOCOL_VERSION, records } satisfies PageBatch);
       records = bare([]);
       count = 0;
     }
     records[records.length] = item;
     count += size;
   }
-  postMessage(bridge, { v: PROTOCOL_VERSION, records });
+  postMessage(bridge, { v: PROTOCOL_VERSION, records } satisfies PageBatch);
 }
 tick.port1.onmessage = () => {
   flushScheduled = false;
@@ -110,7 +109,7 @@ export function emitWithStack(record: PageRecord & { stack: string }, mark: Erro
   emit(record);
 }
 
-/** An event of an EventSource (the per-event path: no object per event, see columns.ts). */
+/** An event of an EventSource (the per-event path: no object per event, see EventRun in protocol.ts). */
 export function emitEvent(sid: number, t: number, type: string, data: string, id: string, origin: string): void {
   let r = run;
   if (r === null || r.sid !== sid || r.origin !== origin || r.t.length >= MAX_BATCH) {
