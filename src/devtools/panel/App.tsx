@@ -47,13 +47,6 @@ export function App({ store, onSettings, exportEnv, live }: AppProps) {
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, []);
-  const stream = store.selectedStream === null ? undefined : store.streams.get(store.selectedStream);
-  const event = store.event(store.selectedEvent);
-  const detail = event ? (
-    <EventDetail event={event} stream={store.streams.get(event.streamId)} />
-  ) : (
-    stream && <StreamDetail stream={stream} page={store.earlierPage(stream)} />
-  );
   return (
     <div
       class="app"
@@ -80,44 +73,54 @@ export function App({ store, onSettings, exportEnv, live }: AppProps) {
       {settingsOpen && <SettingsForm store={store} onSettings={onSettings} onClose={() => setSettingsOpen(false)} />}
       {exportOpen && <ExportDialog store={store} env={exportEnv} onExport={download} onClose={() => setExportOpen(false)} />}
       <FileBanner store={store} onLive={live?.onLive} />
-      {!live && !store.imported ? (
-        <Welcome />
-      ) : (
-      <div class="main">
-        <StreamList store={store} />
-        <section class="events-and-detail">
-          <section class="timeline-section" aria-label="Timeline">
-            <button
-              type="button"
-              class="section-toggle"
-              aria-expanded={store.view.timeline}
-              data-testid="timeline-toggle"
-              onClick={() => store.setView({ timeline: !store.view.timeline })}
-            >
-              {store.view.timeline ? '▾' : '▸'} Timeline
-            </button>
-            {store.view.timeline && (
-              <Timeline
-                streams={store.streams}
-                events={store.events}
-                selected={store.selectedStream}
-                gapMs={store.view.gapMs}
-                onSelectTime={(time, streamId) => store.selectAt(time, streamId)}
-              />
-            )}
-          </section>
-          <EventTable store={store} />
-          {detail && (
-            <>
-              <Splitter height={store.view.detailHeight} onResize={(h) => store.setView({ detailHeight: h })} />
-              <div class="detail-pane" style={{ height: `${store.view.detailHeight}px` }}>
-                {detail}
-              </div>
-            </>
+      {!live && !store.imported ? <Welcome /> : <CaptureView store={store} />}
+    </div>
+  );
+}
+
+/** The streams, the timeline, the events and the detail of what the store holds. */
+function CaptureView({ store }: { store: PanelStore }) {
+  const stream = store.selectedStream === null ? undefined : store.streams.get(store.selectedStream);
+  const event = store.event(store.selectedEvent);
+  const detail = event ? (
+    <EventDetail event={event} stream={store.streams.get(event.streamId)} />
+  ) : (
+    stream && <StreamDetail stream={stream} page={store.earlierPage(stream)} />
+  );
+  return (
+    <div class="main">
+      <StreamList store={store} />
+      <section class="events-and-detail">
+        <section class="timeline-section" aria-label="Timeline">
+          <button
+            type="button"
+            class="section-toggle"
+            aria-expanded={store.view.timeline}
+            data-testid="timeline-toggle"
+            onClick={() => store.setView({ timeline: !store.view.timeline })}
+          >
+            {store.view.timeline ? '▾' : '▸'} Timeline
+          </button>
+          {store.view.timeline && (
+            <Timeline
+              streams={store.streams}
+              events={store.events}
+              selected={store.selectedStream}
+              gapMs={store.view.gapMs}
+              onSelectTime={(time, streamId) => store.selectAt(time, streamId)}
+            />
           )}
         </section>
-      </div>
-      )}
+        <EventTable store={store} />
+        {detail && (
+          <>
+            <Splitter height={store.view.detailHeight} onResize={(h) => store.setView({ detailHeight: h })} />
+            <div class="detail-pane" style={{ height: `${store.view.detailHeight}px` }}>
+              {detail}
+            </div>
+          </>
+        )}
+      </section>
     </div>
   );
 }
