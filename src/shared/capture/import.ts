@@ -45,7 +45,7 @@ export async function importFile(file: ImportSource, maxEvents: number): Promise
   }
 }
 
-function read(file: ImportSource, text: string): Omit<Imported, 'log'> & { log: CaptureLog } {
+function read(file: ImportSource, text: string): Imported {
   const start = text.trimStart()[0];
   if (start !== '{' && start !== '[') return { name: file.name, format: 'sse', log: fromRawSse(text, file) };
   const json = parseJson(text);
