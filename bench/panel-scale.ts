@@ -154,10 +154,7 @@ async function big(launched: Launched, server: BenchServer, n: number, template:
   const page = await launched.browser.newPage();
   try {
     await page.goto(`${server.origin}/blank?big=${n}`);
-    const first: Frame = await openPanel(launched, page);
-    // DevTools may replace the panel's frame once after showing it: take the live one.
-    await new Promise((r) => setTimeout(r, 2000));
-    const panel = first.detached ? (first.page().frames().find((f) => f.url().includes(PANEL_PATH)) ?? first) : first;
+    const panel: Frame = await openPanel(launched, page);
     await panel.waitForSelector('[data-testid="summary"]', { timeout: 40_000 });
     const input = (await panel.$('input[type=file][data-testid="import-file"]')) as ElementHandle<HTMLInputElement> | null;
     console.log(`  (the panel's import input: ${input ? 'present, used' : 'not in this build: a page sends the events'})`);
@@ -169,9 +166,9 @@ async function big(launched: Launched, server: BenchServer, n: number, template:
       const file = join(tmpdir(), `bench-${n}.sse-capture.json`);
       writeCapture(file, n, template as Parameters<typeof writeCapture>[2]);
       await input.uploadFile(file);
-      // Done when the store holds a full log of it, or the panel says why not.
+      // Done when the panel has drawn the file (its banner comes with the table), or says why not.
       await panel
-        .waitForFunction(`globalThis.sseInspectorStore.events.length > 0 && globalThis.sseInspectorStore.events[globalThis.sseInspectorStore.events.length - 1].id === '${n}' || document.querySelector('[role="alert"], [data-testid="import-error"]')`, { timeout: 300_000, polling: 500 })
+        .waitForFunction(`document.querySelector('[data-testid="import-banner"], [data-testid="import-error"]')`, { timeout: 300_000, polling: 100 })
         .catch((e: Error) => (error = e.message.split('\n')[0]));
     } else {
       await feed(page, n).catch((e: Error) => (error = `the page: ${e.message.split('\n')[0]}`));

@@ -54,7 +54,7 @@ describe('the file banner', () => {
     render(<App store={store} onSettings={async () => undefined} exportEnv={ENV} live={{ onClear: () => undefined, onLive }} />);
     expect(screen.queryByTestId('pause')).toBeTruthy();
     const log = capturedLog();
-    store.showImport({ name: 'bug.sse-capture.json', format: 'capture', log, capture: { ...log, format: 'sse-inspector-capture', version: 1, exportedAt: '2026-11-21T12:00:00.000Z', exportedBy: { tool: 't', userAgent: 'u' }, pageUrl: 'http://x/', scope: 'all', redacted: ['Cookie header (1)'] } });
+    store.showImport({ name: 'bug.sse-capture.json', format: 'capture', log, info: { format: 'sse-inspector-capture', version: 1, exportedAt: '2026-11-21T12:00:00.000Z', exportedBy: { tool: 't', userAgent: 'u' }, pageUrl: 'http://x/', scope: 'all', redacted: ['Cookie header (1)'] } });
     const banner = await screen.findByTestId('import-banner');
     expect(banner.textContent).toMatch(/Showing capture bug\.sse-capture\.json \(exported .*; from http:\/\/x\/; redacted: Cookie header \(1\)\)/);
     // A file has no live controls.

@@ -18,11 +18,11 @@ export interface Io {
 /** Runs the command; resolves with the exit code once stopped. */
 export async function replay(argv: readonly string[], io: Io): Promise<number> {
   const args = parseReplayArgs(argv);
-  const info = await stat(args.file).catch((e: NodeJS.ErrnoException) => {
+  const stats = await stat(args.file).catch((e: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read ${args.file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   });
-  const file = { name: args.file, size: info.size, lastModified: info.mtimeMs, text: () => readFile(args.file, 'utf8') };
-  const { log, capture } = await importFile(file, Number.MAX_SAFE_INTEGER);
+  const file = { name: args.file, size: stats.size, lastModified: stats.mtimeMs, text: () => readFile(args.file, 'utf8') };
+  const { log, info } = await importFile(file, Number.MAX_SAFE_INTEGER);
   const plan = planReplay(log, args.speed);
   if (plan.streams.length === 0) throw new ImportError(`Cannot replay ${args.file}: it has no streams.`);
 
@@ -30,7 +30,7 @@ export async function replay(argv: readonly string[], io: Io): Promise<number> {
     throw new UsageError(e.code === 'EADDRINUSE' ? `port ${args.port} is in use (--port 0 takes a free one)` : `cannot listen: ${e.message}`);
   });
   const speed = args.speed === 1 ? 'original timing' : `${args.speed}× speed`;
-  const from = capture ? ` (page ${capture.pageUrl || 'unknown'}, ${capture.exportedAt})` : '';
+  const from = info ? ` (page ${info.pageUrl || 'unknown'}, ${info.exportedAt})` : '';
   io.out(`Replaying ${args.file}${from} at ${speed}:`);
   for (const line of listingText(plan, server.url)) io.out(line);
   io.out(`All streams: ${server.url}/  —  Ctrl-C to stop.`);

@@ -153,7 +153,7 @@ function FileBanner({ store, onLive }: { store: PanelStore; onLive: (() => void)
     );
   }
   if (!imported) return null;
-  const c = imported.capture;
+  const c = imported.info;
   const facts = [
     c && `exported ${new Date(c.exportedAt).toLocaleString()}`,
     c?.pageUrl && `from ${c.pageUrl}`,

@@ -57,7 +57,7 @@ export function scopedLog(store: PanelStore, scope: CaptureScope): CaptureLog {
 }
 
 export function buildExport(store: PanelStore, options: ExportOptions, env: ExportEnv): ExportFile {
-  const pageUrl = store.imported?.capture?.pageUrl ?? store.pages[store.pages.length - 1]?.url ?? '';
+  const pageUrl = store.imported?.info?.pageUrl ?? store.pages[store.pages.length - 1]?.url ?? '';
   const base = fileBase(pageUrl || ([...store.streams.values()][0]?.url ?? ''), env.now);
   switch (options.format) {
     case 'capture':

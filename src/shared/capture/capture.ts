@@ -19,6 +19,9 @@ export interface CaptureLog {
   counters: Counters;
 }
 
+/** A capture file's own facts: when, by what, from where, what was redacted (no records). */
+export type CaptureInfo = Omit<Capture, keyof CaptureLog>;
+
 /** Which part of the log was exported. */
 export type CaptureScope = 'all' | 'stream' | 'filtered';
 

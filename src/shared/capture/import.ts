@@ -2,7 +2,7 @@
 // raw text/event-stream, told apart by their content (not their names). A file that is none of
 // them, or is damaged, is refused with an ImportError that names the file and what is wrong;
 // nothing is shown until the whole file has been read and checked.
-import { ImportError, type Capture, type CaptureLog } from './capture';
+import { ImportError, type CaptureInfo, type CaptureLog } from './capture';
 import { fromHar } from './har';
 import { fromRawSse } from './raw-sse';
 import { parseCapture, parseJson } from './read';
@@ -14,7 +14,7 @@ export interface Imported {
   format: ImportFormat;
   log: CaptureLog;
   /** The capture file's own facts (when, from where, what was redacted); only for captures. */
-  capture?: Capture;
+  info?: CaptureInfo;
 }
 
 /** What a File gives; tests pass plain objects. */
@@ -50,8 +50,9 @@ function read(file: ImportSource, text: string): Imported {
   if (start !== '{' && start !== '[') return { name: file.name, format: 'sse', log: fromRawSse(text, file) };
   const json = parseJson(text);
   if (typeof json === 'object' && json !== null && 'format' in json) {
-    const capture = parseCapture(json);
-    return { name: file.name, format: 'capture', log: capture, capture };
+    // The facts apart from the records: whoever keeps them does not keep every record read.
+    const { streams, events, firstSeq, pages, counters, ...info } = parseCapture(json);
+    return { name: file.name, format: 'capture', log: { streams, events, firstSeq, pages, counters }, info };
   }
   if (typeof json === 'object' && json !== null && 'log' in json) return { name: file.name, format: 'har', log: fromHar(json) };
   throw new ImportError('it is JSON, but neither an SSE Inspector capture (no "format") nor a HAR file (no "log")');
