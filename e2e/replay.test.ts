@@ -4,10 +4,11 @@
 // with the same timing (scaled by --speed), and a reconnect loop replayed as as many
 // connections as were captured.
 //
-// Timing: each replayed event's offset from the first replayed event must be within
-// TOLERANCE_MS of the captured offset divided by the speed (captured offsets: the records'
-// arrival times in the page). The captured loop includes its reconnects, so this also checks
-// the reconnect delays the replay reproduces.
+// Timing: each replayed event's offset from the previous one must be within TOLERANCE_MS of the
+// captured offset divided by the speed (captured offsets: the records' arrival times in the
+// page): within an attempt, and across each reconnect (so the reconnect delays the replay
+// reproduces are checked too). Offsets from one event to the next, not from the first event:
+// a late timer on a loaded machine then costs one offset, instead of every later one.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -269,9 +270,9 @@ describe('replay in chromium', () => {
       const listing = (await (await fetch(`${url.replace(/\/streams\/\d+$/, '')}/?json`)).json()) as { streams: { url: string; connections: number }[] };
       expect(listing.streams.find((s) => s.url === loop.url)!.connections, 'connections the replay served').toBe(ATTEMPTS);
 
-      // Timing: each event's offset from the first, against the capture's (over the speed).
+      // Timing: each event's offset from the previous one, against the capture's (over the speed).
       const captured = capture.events.filter((e) => e.streamId === loop.id).map((e) => e.time);
-      const errors = rep.events.map(([, , , at], i) => at - rep.events[0]![3] - (captured[i]! - captured[0]!) / speed);
+      const errors = rep.events.map(([, , , at], i) => (i === 0 ? 0 : at - rep.events[i - 1]![3] - (captured[i]! - captured[i - 1]!) / speed));
       const worst = Math.max(...errors.map(Math.abs));
       console.log(`replay at ${speed}×: timing errors (ms) ${errors.map((e) => e.toFixed(1)).join(' ')}; worst ${worst.toFixed(1)}`);
       expect(worst, `timing errors ${errors.map((e) => e.toFixed(1)).join(', ')}`).toBeLessThanOrEqual(TOLERANCE_MS);
