@@ -10,8 +10,8 @@ const esProto = NativeEventSource.prototype;
 const readyStateOf = getter(esProto, 'readyState') as (this: EventSource) => number;
 const urlOf = getter(esProto, 'url') as (this: EventSource) => string;
 const withCredentialsOf = getter(esProto, 'withCredentials') as (this: EventSource) => boolean;
-// Read once per event: uncurried (no array per call).
-const typeOf = uncurry(getter(Event.prototype, 'type') as (this: Event) => string);
+// Read once per event: uncurried (no array per call). An event's type is not read: each of our
+// listeners is added for one type, and only events of that type reach it.
 const timeStampOf = uncurry(getter(Event.prototype, 'timeStamp') as (this: Event) => number);
 const dataOf = uncurry(getter(MessageEvent.prototype, 'data') as (this: MessageEvent) => string);
 const lastEventIdOf = uncurry(getter(MessageEvent.prototype, 'lastEventId') as (this: MessageEvent) => string);
@@ -46,17 +46,47 @@ function onError(this: EventSource, e: Event): void {
   emit({ k: 'error', sid: state.sid, t: eventTime(e), readyState });
 }
 
-// The per-event path: the least work we can do on the page's thread.
-function onEvent(this: EventSource, e: Event): void {
-  const state = tracked.get(this)!;
-  const m = e as MessageEvent;
-  emitEvent(state.sid, eventTime(e), typeOf(e), dataOf(m), lastEventIdOf(m), (state.origin ??= originOf(m)));
+/**
+ * Our listener for events of `type` (the per-event path: the least work we can do on the page's
+ * thread). The type is the one it listens to: a listener is called only for events whose type
+ * is that string, so reading `event.type` (a native getter) would give the same.
+ */
+function onEventOf(type: string): (this: EventSource, e: Event) => void {
+  if (type === 'open' || type === 'error') return onConnectionTypeOf(type);
+  return function (this: EventSource, e: Event): void {
+    const state = tracked.get(this)!;
+    const m = e as MessageEvent;
+    emitEvent(state.sid, eventTime(e), type, dataOf(m), lastEventIdOf(m), (state.origin ??= originOf(m)));
+  };
 }
+
+/**
+ * For a page listening to `open` or `error`: the connection's own Events of that type (not
+ * MessageEvents: onOpen and onError record them) reach this listener too, and reading their
+ * `data` throws, which the page would see as an uncaught error. Only a server's event of that
+ * type (`event: open`) is a MessageEvent.
+ */
+function onConnectionTypeOf(type: string): (this: EventSource, e: Event) => void {
+  return function (this: EventSource, e: Event): void {
+    const state = tracked.get(this)!;
+    const m = e as MessageEvent;
+    let data: string;
+    try {
+      data = dataOf(m);
+    } catch {
+      return; // Not a MessageEvent.
+    }
+    emitEvent(state.sid, eventTime(e), type, data, lastEventIdOf(m), (state.origin ??= originOf(m)));
+  };
+}
+
+/** Every EventSource's listener for `message` (made once, not per EventSource). */
+const onMessage = onEventOf('message');
 
 function listen(es: EventSource, state: Tracked, type: string): void {
   if (state.types[type]) return;
   state.types[type] = true;
-  apply(addListener, es, [type, onEvent]);
+  apply(addListener, es, [type, type === 'message' ? onMessage : onEventOf(type)]);
 }
 
 function track(es: EventSource): void {
