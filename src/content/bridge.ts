@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // The bridge: runs in the ISOLATED world of every frame. It takes the page hook's private
 // port, validates everything that comes over it (the page is untrusted), and forwards it to
 // the background in numbered batches, keeping each until the background acknowledges it, so
@@ -60,6 +61,9 @@ addEventListener('pageshow', (e) => {
 // held back), and so does a page being left (pagehide), so nothing waits on a document that
 // goes away.
 const DEFER_MS = 50;
+// Only in Chrome: the cost is its JSON, and in Firefox waiting measured no gain (fetch firehose
+// 1.54–1.57× waiting, 1.31–1.61× sending at once, within its noise), so Firefox sends at once.
+const DEFER = import.meta.env.MODE !== 'firefox';
 let waiting: BridgeBatch[] = [];
 let idleScheduled = false;
 function sendWaiting(): void {
@@ -70,7 +74,7 @@ function sendWaiting(): void {
 }
 function sendSoon(batch: BridgeBatch): void {
   waiting.push(batch);
-  if (document.visibilityState === 'hidden') return sendWaiting();
+  if (!DEFER || document.visibilityState === 'hidden') return sendWaiting();
   if (idleScheduled) return;
   idleScheduled = true;
   requestIdleCallback(sendWaiting, { timeout: DEFER_MS });
