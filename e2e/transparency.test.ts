@@ -36,7 +36,7 @@ const PROBES: Probe[] = [
     file: 'e2e/probes/eventsource-network.js',
     server: 'test',
     keys: [
-      'esLastEventId', 'esRedirect', 'esRedirectCrossOrigin', 'esHttp500', 'esHttp204', 'esWrongMime', 'esCorsAllowed',
+      'esLastEventId', 'esOpenErrorListenersNoWindowErrors', 'esRedirect', 'esRedirectCrossOrigin', 'esHttp500', 'esHttp204', 'esWrongMime', 'esCorsAllowed',
       'esCorsDenied', 'esCredentials', 'esCloseBeforeOpen', 'esCloseInOpen', 'esCloseAfterEvents', 'esLarge', 'es10k',
       'esTypesAndComments', 'esCrlf', 'esCr', 'esUtf8Split', 'esMultiline', 'esBom', 'esTail',
     ],
@@ -81,6 +81,7 @@ const messages = (log: Json[]) => log.filter((x: Json[]) => x[0] !== 'open' && x
  */
 const MEANINGFUL: Record<string, (r: Json) => void> = {
   esLastEventId: (r) => expect(messages(r.log).map((m: Json[]) => [m[1], m[2]])).toEqual([['last=(none)', '1'], ['last=1', '2'], ['last=2', '3']]),
+  esOpenErrorListenersNoWindowErrors: (r) => expect([r.waited, r.log, r.windowErrors]).toEqual([true, [['open', 'Event'], ['error', 'Event'], ['open', 'Event']], []]),
   esRedirect: (r) => expect(messages(r.log).map((m: Json[]) => m[1])).toEqual(['e1', 'e2']),
   esRedirectCrossOrigin: (r) => expect(messages(r.log).map((m: Json[]) => m[3])).toEqual(['PEER', 'PEER']),
   esHttp500: (r) => expect([r.log, r.requests]).toEqual([[['error', 2, 'Event']], 1]),

@@ -37,6 +37,23 @@ async ({ results, waitFor, peer, key, sleep }) => {
     return { waited, log: w.log.slice(0, third + 1), readyState: w.es.readyState };
   });
 
+  // A page listening to `open` and `error` with addEventListener: nothing it does not do itself
+  // may throw in its window (an observer's listener on those types once did, on every connection).
+  await run('esOpenErrorListenersNoWindowErrors', async () => {
+    const windowErrors = [];
+    const onWindowError = (e) => windowErrors.push(String(e.message));
+    window.addEventListener('error', onWindowError);
+    const es = new EventSource(`/lastid?retry=10&key=${key('openerror')}`);
+    const log = [];
+    es.addEventListener('open', (e) => log.push(['open', e.constructor.name]));
+    es.addEventListener('error', (e) => log.push(['error', e.constructor.name]));
+    const waited = await waitFor(() => log.filter((x) => x[0] === 'open').length >= 2);
+    es.close();
+    await sleep(50);
+    window.removeEventListener('error', onWindowError);
+    return { waited, log: log.slice(0, 3), windowErrors };
+  });
+
   await run('esRedirect', async () => {
     const k = key('redirect');
     const w = watch(`/redirect?to=${encodeURIComponent(`/sse?n=2&id=1&end=hang&key=${k}`)}`);
