@@ -245,6 +245,7 @@ describe('the command line', () => {
     expect(text(got)).toContain('{"delta":"lo"}');
     stop.abort();
     expect(await cli.exit).toBe(0);
+    expect(cli.out).toContain('Any web page open on this machine can read these streams while the replay runs (CORS is open to every origin).');
     expect(cli.out.at(-1)).toBe('Stopped.');
     await expect(get(url)).rejects.toThrow(/ECONNREFUSED/);
   });

@@ -33,6 +33,8 @@ export async function replay(argv: readonly string[], io: Io): Promise<number> {
   const from = info ? ` (page ${info.pageUrl || 'unknown'}, ${info.exportedAt})` : '';
   io.out(`Replaying ${args.file}${from} at ${speed}:`);
   for (const line of listingText(plan, server.url)) io.out(line);
+  // Open CORS is what lets the developer's app (on any local origin) connect; it also lets any page.
+  io.out('Any web page open on this machine can read these streams while the replay runs (CORS is open to every origin).');
   io.out(`All streams: ${server.url}/  —  Ctrl-C to stop.`);
 
   await new Promise<void>((resolve) => {
