@@ -14,7 +14,7 @@ import type { CaptureLog } from '../src/shared/capture/capture';
 import schema from '../src/shared/capture/capture.schema.json';
 import { Pages, waitFor } from './harness/pages';
 import { click, openWithPanel, readEventRows, readStreams, textOf, waitForStreams } from './harness/panel';
-import { startTicker, type Ticker } from './harness/ticker';
+import { tickerSuite } from './harness/suite';
 
 const SECRET = 'sk-test-5ecret';
 const VIEWER = resolve('dist/viewer/sse-inspector-viewer.html');
@@ -43,25 +43,18 @@ const modelOf = (frame: Frame): Promise<CaptureLog & { imported: { name: string;
 const logOf = ({ streams, events, firstSeq, pages, counters }: CaptureLog) => ({ streams, events, firstSeq, pages, counters });
 
 describe.each<BrowserName>(['chromium', 'firefox'])('export and import in %s', (name) => {
-  let server: Ticker;
-  let launched: Launched;
   /** Downloads land in root/downloads and are moved to root/saved/<n>/ (two exports in the same
    * second have the same name, and the browser would write the second over the first). */
   let root: string;
   let saved = 0;
-  const pages = new Pages(() => launched.browser);
-
-  beforeAll(async () => {
+  beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'sse-inspector-downloads-'));
-    server = await startTicker();
-    launched = await launch(name, { devtools: true, downloads: join(root, 'downloads') });
   });
-  afterAll(async () => {
-    await launched?.close();
-    await server?.close();
+  // Before or after the browser closes, either is safe: it writes nothing here once the tests are done.
+  afterAll(() => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
-  afterEach(() => pages.closeAll());
+  const suite = tickerSuite(name, () => ({ downloads: join(root, 'downloads') }));
 
   /** Exports through the dialog and returns the downloaded file's path. */
   async function exportAs(panel: Frame, format: string, options: { redact?: boolean; scope?: string } = {}): Promise<string> {
@@ -89,7 +82,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('export and import in %s', (
   }
 
   it('round trip: capture, HAR and raw SSE come back as the same model; redaction by default', async () => {
-    const { page, panel } = await openWithPanel(launched, pages, `${server.url}/page`);
+    const { page, panel } = await openWithPanel(suite.launched, suite.pages, `${suite.server.url}/page`);
     await page.evaluate(streams(SECRET));
     await waitFor('the streams to end', () => page.evaluate(() => (window as any).finished as number), (n) => n === 3);
     await waitForStreams(panel, (s) => s.length === 3 && s.every((x) => x.state === 'closed'));
@@ -160,7 +153,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('export and import in %s', (
   });
 
   it('CSV: the table as filtered', async () => {
-    const { page, panel } = await openWithPanel(launched, pages, `${server.url}/page`);
+    const { page, panel } = await openWithPanel(suite.launched, suite.pages, `${suite.server.url}/page`);
     await page.evaluate(streams('x'));
     await waitFor('the streams to end', () => page.evaluate(() => (window as any).finished as number), (n) => n === 3);
     await waitForStreams(panel, (s) => s.length === 3 && s.every((x) => x.state === 'closed'));

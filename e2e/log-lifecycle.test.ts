@@ -3,12 +3,12 @@
 // sets drop the oldest events and say how many, and a closed tab's log is freed, in memory and
 // in storage.
 import type { Frame, Page } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launch, type BrowserName, type Launched } from '../scripts/launch';
+import { describe, expect, it } from 'vitest';
+import type { BrowserName } from '../scripts/launch';
 import { gotoExtensionPage, PANEL_PATH, tabIdOf } from '../scripts/open-panel';
-import { Pages, waitFor } from './harness/pages';
+import { waitFor } from './harness/pages';
 import { click, openWithPanel, readStreams, textOf, waitForStreams, waitForTexts } from './harness/panel';
-import { startTicker, type Ticker } from './harness/ticker';
+import { tickerSuite } from './harness/suite';
 
 const startStream = (n: number, every: number) => `
   window.got = 0;
@@ -26,22 +26,10 @@ const storeOf = (panel: Frame) =>
   });
 
 describe.each<BrowserName>(['chromium', 'firefox'])('the log of a tab in %s', (name) => {
-  let server: Ticker;
-  let launched: Launched;
-  const pages = new Pages(() => launched.browser);
-
-  beforeAll(async () => {
-    server = await startTicker();
-    launched = await launch(name, { devtools: true });
-  });
-  afterAll(async () => {
-    await launched?.close();
-    await server?.close();
-  });
-  afterEach(() => pages.closeAll());
+  const suite = tickerSuite(name);
 
   async function open(path: string): Promise<{ page: Page; panel: Frame }> {
-    const { page, panel } = await openWithPanel(launched, pages, server.url + path);
+    const { page, panel } = await openWithPanel(suite.launched, suite.pages, suite.server.url + path);
     // Settings live in storage.local: every test starts from the defaults.
     await panel.evaluate(() => ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.remove('settings'));
     await waitFor('default settings', () => storeOf(panel), (s) => s.settings.preserveLog === false && s.settings.maxEvents === 200_000);
@@ -55,7 +43,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('the log of a tab in %s', (n
     await page.reload();
     await page.evaluate(startStream(1000, 20));
     const [after] = await waitForStreams(panel, (s) => s.length === 1 && s[0]!.id !== before!.id && s[0]!.events > 0);
-    expect(after!.url).toBe(`${server.url}/stream?n=1000&every=20`);
+    expect(after!.url).toBe(`${suite.server.url}/stream?n=1000&every=20`);
     const { pages } = await storeOf(panel);
     expect(pages).toHaveLength(1);
     expect(pages[0]!.n).toBeGreaterThanOrEqual(2);
@@ -68,7 +56,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('the log of a tab in %s', (n
     await waitFor('preserve log on', () => storeOf(panel), (s) => s.settings.preserveLog === true);
     await page.evaluate(startStream(1000, 20));
     await waitForStreams(panel, (s) => s.length === 1 && s[0]!.events > 3);
-    await page.goto(`${server.url}/second`);
+    await page.goto(`${suite.server.url}/second`);
     await page.evaluate(startStream(1000, 20));
     await waitForStreams(panel, (s) => s.length === 2 && s[1]!.events > 0);
     // The old stream is marked with its page (the URL on hover); the new one is not.
@@ -79,15 +67,15 @@ describe.each<BrowserName>(['chromium', 'firefox'])('the log of a tab in %s', (n
       }),
     );
     const { pages } = await storeOf(panel);
-    expect(pages.map((p) => p.url)).toEqual([`${server.url}/first`, `${server.url}/second`]);
-    expect(marks).toEqual([[`page ${pages[0]!.n}`, `From an earlier page: ${server.url}/first`], null]);
+    expect(pages.map((p) => p.url)).toEqual([`${suite.server.url}/first`, `${suite.server.url}/second`]);
+    expect(marks).toEqual([[`page ${pages[0]!.n}`, `From an earlier page: ${suite.server.url}/first`], null]);
     // Its detail says so too.
     await click(panel, '[data-testid="stream"]');
-    expect(await textOf(panel, '[data-testid="stream-detail-page"]')).toContain(`${server.url}/first`);
+    expect(await textOf(panel, '[data-testid="stream-detail-page"]')).toContain(`${suite.server.url}/first`);
     // Off again: the next navigation clears both.
     await click(panel, '[data-testid="preserve-log"]');
     await waitFor('preserve log off', () => storeOf(panel), (s) => s.settings.preserveLog === false);
-    await page.goto(`${server.url}/third`);
+    await page.goto(`${suite.server.url}/third`);
     await waitForStreams(panel, (s) => s.length === 0);
   });
 
@@ -114,9 +102,9 @@ describe.each<BrowserName>(['chromium', 'firefox'])('the log of a tab in %s', (n
     const { page, panel } = await open('/closing');
     await page.evaluate(startStream(1000, 20));
     await waitForStreams(panel, (s) => s.length === 1 && s[0]!.events > 3);
-    const tabId = await tabIdOf(launched, page);
-    const helper = await pages.open();
-    await gotoExtensionPage(helper, `${launched.extensionOrigin}${PANEL_PATH}?tabId=-1`);
+    const tabId = await tabIdOf(suite.launched, page);
+    const helper = await suite.pages.open();
+    await gotoExtensionPage(helper, `${suite.launched.extensionOrigin}${PANEL_PATH}?tabId=-1`);
     const storedTabs = () =>
       helper.evaluate(
         () =>

@@ -2,11 +2,11 @@
 // type and by regex, keyboard navigation with the detail following, pause and clear, the
 // timeline, and 200 000 records rendered in constant DOM size.
 import type { Frame, Page } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launch, type BrowserName, type Launched } from '../scripts/launch';
-import { Pages, waitFor } from './harness/pages';
+import { describe, expect, it } from 'vitest';
+import type { BrowserName } from '../scripts/launch';
+import { waitFor } from './harness/pages';
 import { click, openWithPanel, readEventRows, textOf, waitForStreams } from './harness/panel';
-import { startTicker, type Ticker } from './harness/ticker';
+import { tickerSuite } from './harness/suite';
 
 const startStream = (n: number, every: number) => `
   window.got = [];
@@ -18,22 +18,10 @@ const startStream = (n: number, every: number) => `
 `;
 
 describe.each<BrowserName>(['chromium', 'firefox'])('the panel in %s', (name) => {
-  let server: Ticker;
-  let launched: Launched;
-  const pages = new Pages(() => launched.browser);
-
-  beforeAll(async () => {
-    server = await startTicker();
-    launched = await launch(name, { devtools: true });
-  });
-  afterAll(async () => {
-    await launched?.close();
-    await server?.close();
-  });
-  afterEach(() => pages.closeAll());
+  const suite = tickerSuite(name);
 
   async function open(n: number, every: number): Promise<{ page: Page; panel: Frame }> {
-    const { page, panel } = await openWithPanel(launched, pages, `${server.url}/panel`);
+    const { page, panel } = await openWithPanel(suite.launched, suite.pages, `${suite.server.url}/panel`);
     // The view is kept across panels: each test starts from the default one.
     await panel.evaluate(() => {
       localStorage.clear();

@@ -3,13 +3,12 @@
 // not acknowledged (acknowledged = stored) and resends it; the background restores its logs
 // from storage; the panel's port reconnects and takes a fresh snapshot.
 import type { Frame } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launch, type BrowserName, type Launched } from '../scripts/launch';
+import { describe, expect, it } from 'vitest';
+import type { BrowserName } from '../scripts/launch';
 import type { EventRecord, Stream } from '../src/shared/model';
 import { backgroundRunning, stopBackground } from './harness/background';
-import { Pages } from './harness/pages';
 import { openWithPanel } from './harness/panel';
-import { startTicker, type Ticker } from './harness/ticker';
+import { tickerSuite } from './harness/suite';
 
 const EVENTS = 500;
 const EVERY_MS = 12;
@@ -65,39 +64,27 @@ function parseBlocks(text: string): [string, string, string][] {
 }
 
 describe.each<BrowserName>(['chromium', 'firefox'])('the background stopped mid-stream in %s', (name) => {
-  let server: Ticker;
-  let launched: Launched;
-  const pages = new Pages(() => launched.browser);
-
-  beforeAll(async () => {
-    server = await startTicker();
-    launched = await launch(name, { devtools: true });
-  });
-  afterAll(async () => {
-    await launched?.close();
-    await server?.close();
-  });
-  afterEach(() => pages.closeAll());
+  const suite = tickerSuite(name);
 
   /** The stream's own traffic restarts a stopped background. */
   async function waitUntilRunning(): Promise<void> {
     const deadline = Date.now() + 10_000;
-    while (!(await backgroundRunning(launched))) {
+    while (!(await backgroundRunning(suite.launched))) {
       if (Date.now() > deadline) throw new Error('the background did not start again');
       await new Promise((r) => setTimeout(r, 50));
     }
   }
 
   it(`${STOPS} times: the panel shows every event the page received, in order, once`, async () => {
-    const { page, panel } = await openWithPanel(launched, pages, `${server.url}/`);
+    const { page, panel } = await openWithPanel(suite.launched, suite.pages, `${suite.server.url}/`);
     await page.evaluate(PAGE_SCRIPT(EVENTS, EVERY_MS));
 
     const streamTime = EVENTS * EVERY_MS;
     for (let i = 0; i < STOPS; i++) {
       await new Promise((r) => setTimeout(r, streamTime / (STOPS + 1)));
       await waitUntilRunning();
-      await stopBackground(launched, page);
-      expect(await backgroundRunning(launched), 'stopped').toBe(false);
+      await stopBackground(suite.launched, page);
+      expect(await backgroundRunning(suite.launched), 'stopped').toBe(false);
     }
     await page.waitForFunction(() => (window as any).got.esDone && (window as any).got.fetchDone, { polling: 100, timeout: 30_000 });
     const got = (await page.evaluate(() => (window as any).got)) as { es: [string, string, string][]; fetch: string };

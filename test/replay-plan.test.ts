@@ -6,30 +6,7 @@ import type { Attempt, EventRecord, Stream } from '../src/shared/model';
 import { planAttempt, planReplay, pathOf, type AttemptPlan } from '../src/cli/replay/plan';
 import { UNKNOWN_ID, wireRecords } from '../src/cli/replay/wire';
 import { SseParser } from '../src/shared/sse/parser';
-
-const T0 = 1_700_000_000_000;
-
-function stream(over: Partial<Stream> = {}): Stream {
-  return {
-    id: 'd:1',
-    page: 1,
-    kind: 'eventsource',
-    url: 'http://app.test/events?room=1',
-    withCredentials: false,
-    frame: { id: 0, url: 'http://app.test/', top: true },
-    createdAt: T0,
-    initiator: '',
-    stack: '',
-    state: 'closed',
-    attempts: [{ n: 1, startedAt: T0, openedAt: T0 + 10, endedAt: T0 + 1000, end: 'closed' }],
-    eventCount: 0,
-    bytes: 0,
-    lastEventId: '',
-    listenedTypes: ['message'],
-    source: 'page-hook',
-    ...over,
-  };
-}
+import { stream, T0 } from './support/app-stream';
 
 let seq = 0;
 function rec(time: number, over: Partial<EventRecord> = {}): EventRecord {

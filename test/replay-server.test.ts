@@ -12,25 +12,11 @@ import { toHar } from '../src/shared/capture/har';
 import { run } from '../src/cli/main';
 import { planReplay } from '../src/cli/replay/plan';
 import { startReplayServer, type ReplayServer } from '../src/cli/replay/server';
-
-const T0 = 1_700_000_000_000;
-const base = {
-  page: 1,
-  withCredentials: false,
-  frame: { id: 0, url: 'http://app.test/', top: true },
-  createdAt: T0,
-  initiator: '',
-  stack: '',
-  state: 'closed',
-  eventCount: 0,
-  bytes: 0,
-  lastEventId: '',
-} as const;
+import { stream, T0 } from './support/app-stream';
 
 /** An EventSource that reconnected once; a fetch POST stream; an EventSource that got a 500. */
 const streams: Stream[] = [
-  {
-    ...base,
+  stream({
     id: 'es',
     kind: 'eventsource',
     url: 'http://app.test/events?room=1',
@@ -40,9 +26,8 @@ const streams: Stream[] = [
       { n: 1, startedAt: T0, openedAt: T0 + 10, endedAt: T0 + 400, end: 'error', status: 200, headers: [['Content-Type', 'text/event-stream'], ['X-Custom', 'yes'], ['Content-Length', '999']] },
       { n: 2, startedAt: T0 + 700, openedAt: T0 + 710, endedAt: T0 + 800, end: 'closed' },
     ],
-  },
-  {
-    ...base,
+  }),
+  stream({
     id: 'llm',
     kind: 'fetch',
     method: 'POST',
@@ -50,16 +35,15 @@ const streams: Stream[] = [
     source: 'response-body',
     listenedTypes: [],
     attempts: [{ n: 1, startedAt: T0, openedAt: T0 + 5, headersAt: T0 + 5, endedAt: T0 + 60, end: 'done', status: 200, statusText: 'OK', headers: [['content-type', 'text/event-stream']], discarded: 'data: cut' }],
-  },
-  {
-    ...base,
+  }),
+  stream({
     id: 'broken',
     kind: 'eventsource',
     url: 'http://app.test/broken',
     source: 'page-hook',
     listenedTypes: ['message'],
     attempts: [{ n: 1, startedAt: T0, headersAt: T0 + 5, endedAt: T0 + 6, end: 'error', status: 500, statusText: 'Internal Server Error', contentType: 'text/html', headers: [['content-type', 'text/html']], failure: 'HTTP 500 text/html' }],
-  },
+  }),
 ];
 
 let seq = 1;
