@@ -3,28 +3,7 @@ import { isMarker, type Row } from '../src/devtools/panel/rows';
 import { PanelStore, parseView } from '../src/devtools/panel/store';
 import type { EventRecord, PageInfo, Stream } from '../src/shared/model';
 import type { Counters, LogDelta, LogSnapshot } from '../src/shared/protocol';
-
-function stream(id: string, extra: Partial<Stream> = {}): Stream {
-  return {
-    id,
-    page: 1,
-    kind: 'eventsource',
-    url: `http://127.0.0.1:8080/sse/${id}`,
-    withCredentials: false,
-    frame: { id: 0, url: 'http://127.0.0.1:8080/page', top: true },
-    createdAt: 1,
-    initiator: '',
-    stack: '',
-    state: 'open',
-    attempts: [{ n: 1, startedAt: 1, openedAt: 2 }],
-    eventCount: 0,
-    bytes: 0,
-    lastEventId: '',
-    listenedTypes: ['message'],
-    source: 'page-hook',
-    ...extra,
-  };
-}
+import { stream } from './support/timeline-data';
 
 function ev(seq: number, streamId = 'a'): EventRecord {
   return {

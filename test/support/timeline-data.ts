@@ -1,4 +1,4 @@
-// Streams and events for the timeline's tests: a reconnect loop, a stall, a firehose.
+// Streams and events for the panel's tests: one stream, a reconnect loop, a stall, a firehose.
 import type { Attempt, EventRecord, Stream } from '../../src/shared/model';
 
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
