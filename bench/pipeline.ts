@@ -1,10 +1,11 @@
 // 2. Pipeline: the firehose of section 1 with the SSE panel open on the page (Chromium: the real
 // DevTools panel; Firefox: the panel page as a tab). The page notes when it had each 1000th event;
-// the panel notes, at each change of its store, how many events it holds. From the two: events/s
-// end to end (page's first request to the panel holding the last event), the panel's lag behind
-// the page (in ms: how long after the page had event k the panel had it; in events: how many the
-// page had that the panel did not, at each change of the panel), and whether every event arrived,
-// once, in order.
+// the panel notes, at each change of its store, the newest event it holds (the events' ids are
+// 1..N, so this works past the panel's bound too). From the two: events/s end to end (page's
+// first request to the panel holding the last event), the panel's lag behind the page (in ms:
+// how long after the page had event k the panel had it; in events: how many the page had that
+// the panel did not, at each change of the panel), and whether every event arrived, once, in
+// order (those the panel holds are the newest, 1..N in order; the older ones are counted dropped).
 import type { Frame, Page } from 'puppeteer-core';
 import { launch, type BrowserName, type Launched } from '../scripts/launch';
 import { openPanel } from '../scripts/open-panel';
@@ -16,34 +17,46 @@ export interface PipelineRun {
   kind: 'eventsource' | 'fetch';
   n: number;
   pageMs: number;
-  /** ms from the page's request to the panel holding every event (null: it never did). */
+  /** ms from the page's request to the panel holding the last event (null: it never did). */
   endToEndMs: number | null;
-  panelEvents: number;
-  /** Events of the stream in the panel that are not 1..n once each in order. */
+  /** The newest event the panel got (its id: n when the last one arrived). */
+  panelNewest: number;
+  /** Events wrong or missing: see CHECK. */
   wrong: number;
-  lagMs: { p50: number; max: number; final: number | null };
+  lagMs: { p50: number; p95: number; max: number; final: number | null };
   lagEvents: { p50: number; max: number };
   load: [number, number, number];
 }
+
+/** The newest event's id in the panel (0: none yet). */
+const NEWEST = `(() => {
+  const events = globalThis.sseInspectorStore.events;
+  for (let i = events.length - 1; i >= 0; i--) if (events[i].kind === 'event') return Number(events[i].id);
+  return 0;
+})()`;
 
 const RECORDER = `(() => {
   const store = globalThis.sseInspectorStore;
   const samples = [];
   globalThis.benchSamples = samples;
-  store.subscribe(() => samples.push([performance.timeOrigin + performance.now(), store.events.length]));
-  return store.events.length;
+  store.subscribe(() => samples.push([performance.timeOrigin + performance.now(), ${NEWEST}]));
 })()`;
 
-/** Ids of the stream's events in the panel: how many are not 1..n, once each, in order. */
+/**
+ * How many events are wrong: those the panel holds must be the newest, n - held + 1 .. n, once
+ * each, in order, and held + dropped must be n.
+ */
 const CHECK = (n: number) => `(() => {
-  const events = globalThis.sseInspectorStore.events.filter((e) => e.kind === 'event');
-  let wrong = Math.abs(events.length - ${n});
-  for (let i = 0; i < events.length; i++) if (events[i].id !== String(i + 1) || events[i].data !== '{"n":' + (i + 1) + '}') wrong++;
+  const store = globalThis.sseInspectorStore;
+  const events = store.events.filter((e) => e.kind === 'event');
+  const first = ${n} - events.length + 1;
+  let wrong = Math.abs(events.length + store.counters.droppedEvents - ${n});
+  for (let i = 0; i < events.length; i++) if (events[i].id !== String(first + i) || events[i].data !== '{"n":' + (first + i) + '}') wrong++;
   return wrong;
 })()`;
 
-async function panelCount(panel: Frame): Promise<number> {
-  return (await panel.evaluate('globalThis.sseInspectorStore.events.length')) as number;
+async function panelNewest(panel: Frame): Promise<number> {
+  return (await panel.evaluate(NEWEST)) as number;
 }
 
 export async function pipelineRun(launched: Launched, server: BenchServer, kind: 'eventsource' | 'fetch', n: number): Promise<PipelineRun> {
@@ -54,19 +67,19 @@ export async function pipelineRun(launched: Launched, server: BenchServer, kind:
     await panel.evaluate(RECORDER);
     const fn = kind === 'eventsource' ? 'pipelineEventSource' : 'pipelineFetch';
     const got = (await page.evaluate(`${fn}('/fire?n=${n}&r=${Math.random()}', ${n})`)) as { t0: number; t: number; marks: [number, number][] };
-    // Until the panel holds them all, or stops moving for 20 s.
+    // Until the panel holds the last event, or stops moving for 20 s.
     let last = -1;
     let still = Date.now();
     for (;;) {
-      const count = await panelCount(panel);
-      if (count >= n) break;
-      if (count !== last) (last = count), (still = Date.now());
+      const newest = await panelNewest(panel);
+      if (newest >= n) break;
+      if (newest !== last) (last = newest), (still = Date.now());
       if (Date.now() - still > 20_000) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const samples = (await panel.evaluate('globalThis.benchSamples')) as [number, number][];
     const wrong = (await panel.evaluate(CHECK(n))) as number;
-    const panelEvents = await panelCount(panel);
+    const newest = await panelNewest(panel);
     if (panel.page() !== page) await panel.page().close().catch(() => undefined);
 
     // When the page had its k-th event (interpolated between its marks).
@@ -85,10 +98,10 @@ export async function pipelineRun(launched: Launched, server: BenchServer, kind:
     };
     const lagMs: number[] = [];
     const lagEvents: number[] = [];
-    for (const [t, count] of samples) {
-      if (count === 0) continue;
-      lagMs.push(t - pageTimeOf(Math.min(count, n)));
-      lagEvents.push(Math.max(0, pageCountAt(t) - count));
+    for (const [t, newest] of samples) {
+      if (newest === 0) continue;
+      lagMs.push(t - pageTimeOf(Math.min(newest, n)));
+      lagEvents.push(Math.max(0, pageCountAt(t) - newest));
     }
     const done = samples.find(([, c]) => c >= n);
     return {
@@ -96,9 +109,9 @@ export async function pipelineRun(launched: Launched, server: BenchServer, kind:
       n,
       pageMs: got.t - got.t0,
       endToEndMs: done ? done[0] - got.t0 : null,
-      panelEvents,
+      panelNewest: newest,
       wrong,
-      lagMs: { p50: percentile(lagMs, 50), max: Math.max(...lagMs), final: done ? done[0] - got.t : null },
+      lagMs: { p50: percentile(lagMs, 50), p95: percentile(lagMs, 95), max: Math.max(...lagMs), final: done ? done[0] - got.t : null },
       lagEvents: { p50: percentile(lagEvents, 50), max: Math.max(...lagEvents) },
       load: load(),
     };
@@ -107,23 +120,26 @@ export async function pipelineRun(launched: Launched, server: BenchServer, kind:
   }
 }
 
-export async function pipeline(name: BrowserName, server: BenchServer, n: number, say: (s: string) => void): Promise<PipelineRun[]> {
+/** One run per stream kind and per firehose length in `ns`. */
+export async function pipeline(name: BrowserName, server: BenchServer, ns: number[], say: (s: string) => void): Promise<PipelineRun[]> {
   const launched = await launch(name, { devtools: true });
   try {
-    say(`\n== ${name}: pipeline, page → panel (${int(n)} events, the panel open${name === 'chromium' ? ' in DevTools' : ' as a tab'}) ==`);
+    say(`\n== ${name}: pipeline, page → panel (${ns.map(int).join(', ')} events, the panel open${name === 'chromium' ? ' in DevTools' : ' as a tab'}) ==`);
     const runs: PipelineRun[] = [];
-    for (const kind of ['eventsource', 'fetch'] as const) runs.push(await pipelineRun(launched, server, kind, n));
+    for (const n of ns) for (const kind of ['eventsource', 'fetch'] as const) runs.push(await pipelineRun(launched, server, kind, n));
     say(
       table(
-        ['stream', 'page ms', 'page ev/s', 'end-to-end ev/s', 'panel events', 'lost/wrong', 'lag p50 ms', 'lag max ms', 'final lag ms', 'lag max events'],
+        ['stream', 'events', 'page ms', 'page ev/s', 'end-to-end ev/s', 'newest in panel', 'lost/wrong', 'lag p50 ms', 'lag p95 ms', 'lag max ms', 'final lag ms', 'lag max events'],
         runs.map((r) => [
           r.kind,
+          int(r.n),
           f0(r.pageMs),
           int((r.n / r.pageMs) * 1000),
           r.endToEndMs === null ? 'never' : int((r.n / r.endToEndMs) * 1000),
-          int(r.panelEvents),
+          int(r.panelNewest),
           String(r.wrong),
           f0(r.lagMs.p50),
+          f0(r.lagMs.p95),
           f0(r.lagMs.max),
           r.lagMs.final === null ? '-' : f0(r.lagMs.final),
           int(r.lagEvents.max),

@@ -2,6 +2,7 @@
 //
 //   npm run bench -- [--only overhead,latency,create,idle,pipeline,panel,parser]
 //                    [--browser chromium|firefox|both] [--runs 7] [--n 100000]
+//                    [--pipeline-n 100000,300000]
 //                    [--out artifacts/bench-<time>.json]
 //
 // SSE_DIST selects the build (as for scripts/launch.ts). Every figure is a ratio or a rate
@@ -24,6 +25,7 @@ const { values: args } = parseArgs({
     browser: { type: 'string', default: 'both' },
     runs: { type: 'string', default: '7' },
     n: { type: 'string', default: '100000' },
+    'pipeline-n': { type: 'string', default: '100000,300000' },
     'panel-events': { type: 'string', default: '200000' },
     'big-events': { type: 'string', default: '1000000' },
     'parser-mb': { type: 'string', default: '32' },
@@ -114,7 +116,7 @@ try {
       save();
     }
     if (only.has('pipeline')) {
-      section.pipeline = await pipeline(name, server, n, say);
+      section.pipeline = await pipeline(name, server, args['pipeline-n'].split(',').map(Number), say);
       save();
     }
     if (only.has('panel')) {

@@ -8,7 +8,7 @@ import { launch, type BrowserName, type Launched } from '../scripts/launch';
 import { PANEL_PATH, gotoExtensionPage } from '../scripts/open-panel';
 import type { EventRecord, Stream } from '../src/shared/model';
 import { LIMITS, type LogSnapshot } from '../src/shared/protocol';
-import { CaptureReader, tabIdOf } from './harness/capture';
+import { CaptureReader, tabIdOf, type CaptureSummary } from './harness/capture';
 import { Pages, pageUrl, until } from './harness/pages';
 import { probeCall } from './harness/probe';
 import { sseScript, startTestServer, type TestServer } from './harness/test-server';
@@ -22,11 +22,11 @@ const b64 = (body: Buffer) => body.toString('base64url');
 /**
  * The page's first script: it forges the handshake of the page hook and the bridge
  * (src/content/channel.ts) in `doc`, before anything else of the page and again later: it asks
- * for the port as a bridge would (and closes any port it gets: that would stall the capture),
- * offers a port of its own as the page hook would, and sends junk on it.
+ * for the channel as a bridge would (and listens on any target it gets: it would see every
+ * batch), offers a target of its own as the page hook would, and sends junk on it.
  */
 const FORGE = `
-  window.forged = { ports: 0, answers: 0 };
+  window.forged = { targets: 0, taken: 0 };
   const own = new WeakSet();
   const junk = () => {
     const t = Date.now();
@@ -40,20 +40,17 @@ const FORGE = `
     ];
   };
   window.forge = (doc) => {
-    doc.addEventListener('sse-inspector:port', (e) => {
-      for (const port of e.ports || []) {
-        if (own.has(port)) continue;
-        forged.ports++;
-        port.close();
-      }
+    doc.addEventListener('sse-inspector:channel', (e) => {
+      if (!e.relatedTarget || own.has(e.relatedTarget)) return;
+      forged.targets++;
+      e.relatedTarget.addEventListener('sse-inspector:batch', () => forged.targets++);
     });
     doc.dispatchEvent(new Event('sse-inspector:bridge-ready'));
-    const { port1, port2 } = new MessageChannel();
-    own.add(port2);
-    port1.onmessage = () => forged.answers++;
-    doc.dispatchEvent(new MessageEvent('sse-inspector:port', { ports: [port2], cancelable: true }));
-    doc.dispatchEvent(new Event('sse-inspector:port'));
-    for (const message of junk()) port1.postMessage(message);
+    const target = new EventTarget();
+    own.add(target);
+    if (!doc.dispatchEvent(new MouseEvent('sse-inspector:channel', { relatedTarget: target, cancelable: true }))) forged.taken++;
+    doc.dispatchEvent(new Event('sse-inspector:channel'));
+    for (const detail of junk()) target.dispatchEvent(new CustomEvent('sse-inspector:batch', { detail }));
   };
   forge(document);
 `;
@@ -77,7 +74,7 @@ const AFTER_LOAD = (keys: string[]) => `
     const got = {};
     got['${keys[0]}'] = await open('${keys[0]}', EventSource);
     got['${keys[1]}'] = await open('${keys[1]}', frame.contentWindow.EventSource);
-    // Some time for anything the bridge might say on a forged port.
+    // Some time for anything to reach the background.
     await new Promise((r) => setTimeout(r, 300));
     window.result = { forged, got };
   });
@@ -144,18 +141,18 @@ describe.each<BrowserName>(['chromium', 'firefox'])('hostile pages in %s', (name
   }
   const clean = (realms: Record<string, boolean>) => Object.fromEntries(Object.keys(realms).map((k) => [k, false]));
 
-  it('a page can neither take the bridge’s port nor speak for its page hook, from its first script on', async () => {
+  it('a page can neither take the bridge’s channel nor speak for its page hook, from its first script on', async () => {
     const keys = [`forged-page-${name}`, `forged-frame-${name}`];
     const { page, tabId } = await open(pageUrl(server.origin, `<!doctype html><html><head><script>${FORGE}</script></head><body><script>${AFTER_LOAD(keys)}</script></body></html>`));
-    const result = (await page.evaluate(call('windowValue', 'result'))) as { forged: { ports: number; answers: number }; got: Record<string, string[]> };
-    expect(result.forged, 'no port reached the page, none of its ports was answered').toEqual({ ports: 0, answers: 0 });
+    const result = (await page.evaluate(call('windowValue', 'result'))) as { forged: { targets: number; taken: number }; got: Record<string, string[]> };
+    expect(result.forged, 'the page got no channel, and no bridge took its own').toEqual({ targets: 0, taken: 0 });
     expect(result.got).toEqual(Object.fromEntries(keys.map((k) => [k, ['e1', 'e2', 'e3']])));
 
     await reader.waitFor(tabId, (s) => keys.every((k) => s.streams.some((x) => x.stream.url.endsWith(`key=${k}`) && x.stream.state === 'closed')));
     const snapshot = await reader.snapshot(tabId);
     expect(snapshot.streams.map((s) => s.url.replace(/.*key=/, '')).sort(), 'the real streams only').toEqual([...keys].sort());
     for (const key of keys) expect(eventsOf(snapshot, withKey(snapshot, key)[0]!).map((e) => e.data)).toEqual(result.got[key]);
-    // What the page sent on its own port never reached a bridge, not even to be refused.
+    // What the page sent on its own target never reached a bridge, not even to be refused.
     expect(snapshot.counters.invalidRecords).toBe(0);
     const realms = await pollutedRealms(page);
     expect(realms).toEqual(clean(realms));
@@ -206,6 +203,32 @@ describe.each<BrowserName>(['chromium', 'firefox'])('hostile pages in %s', (name
 
     const realms = await pollutedRealms(page);
     expect(realms).toEqual(clean(realms));
+  });
+
+  it('a page kept busy by its events: the capture keeps up during the task, not after it', async () => {
+    // 3000 events arrive together and the page spends 1.5 ms on each, so it dispatches them in
+    // one long task (4.5 s). The first 1000 must reach the background while that task still runs
+    // (the bridge waits at most a second for the page to be idle).
+    const key = `busy-${name}`;
+    const { page, tabId } = await open(pageUrl(server.origin, `<!doctype html><script>
+      window.start = () => window.done = new Promise((resolve) => {
+        const es = new EventSource('/sse?n=3000&id=1&end=hang&key=${key}');
+        let n = 0;
+        es.onmessage = () => {
+          const until = performance.now() + 1.5;
+          while (performance.now() < until);
+          if (++n === 3000) (es.close(), resolve(Date.now()));
+        };
+      });
+    </script>`));
+    const events = (s: CaptureSummary) => s.streams.find((x) => x.stream.url.endsWith(key))?.records.event ?? 0;
+    await page.evaluate('void start()');
+    const halfway = await reader.waitFor(tabId, (s) => events(s) >= 1000);
+    const seenAt = Date.now();
+    expect(events(halfway)).toBeGreaterThanOrEqual(1000);
+    const doneAt = (await page.evaluate('window.done')) as number;
+    expect(doneAt - seenAt, 'ms the page was still busy after the background held 1000 of its events').toBeGreaterThan(500);
+    expect(events(await reader.waitFor(tabId, (s) => events(s) === 3000))).toBe(3000);
   });
 
   it('1000 EventSources at once, each closed after its second event: all captured', async () => {

@@ -226,9 +226,10 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     const kinds = await panel.$$eval('[data-testid="stream-kind"]', (els) => els.map((e) => e.textContent));
     expect(kinds.sort()).toEqual(['XHR', 'fetch']);
     for (const s of streams) expect(s.url).toBe(`${demo.url}3-custom-event/stream?interval=100`);
-    for (const kind of ['fetch', 'XHR']) {
+    for (const [kind, shown] of [['fetch', 'fetch() response'], ['XHR', 'XMLHttpRequest response']] as const) {
       await click(panel, '[data-testid="stream"]', kind);
-      await panel.waitForFunction(() => !document.querySelector('.col-stream'), { polling: 100 });
+      // The detail of the stream clicked (the table's stream column went with the first click).
+      await panel.waitForFunction((text) => document.querySelector('[data-testid="stream-detail"]')?.textContent?.includes(text), { polling: 100 }, shown);
       const rows = await readEventRows(panel);
       const types = rows.map((r) => r.type);
       // message, (comment), myEvent, repeated: all that is on the wire.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS, PROTOCOL_VERSION, parsePageBatch, parsePageRecord, type PageRecord } from '../src/shared/protocol';
+import { LIMITS, PROTOCOL_VERSION, eventOfRun, parsePageBatch, parsePageRecord, type EventRun, type PageRecord } from '../src/shared/protocol';
 import { utf8Length } from '../src/shared/text';
 
 type Kind = PageRecord['k'];
@@ -265,25 +265,49 @@ describe('parsePageBatch', () => {
     batch!.records.forEach((r, i) => expect(r).not.toBe(records[i]));
   });
 
-  it('spreads runs of events (by columns) into event records, in order, each validated', () => {
-    const run = { k: 'events', sid: 3, origin: 'http://a', t: [1, 2, 3], type: ['message', 'tick', 'x'.repeat(LIMITS.type + 1)], data: ['a', 'b', 'c'], id: ['1', '', '2'] };
+  it('keeps runs of events (by columns) as fresh runs, each value checked; a cut event goes as a record of its own, in its place', () => {
+    const long = 'x'.repeat(LIMITS.type + 1);
+    const run = { k: 'events', sid: 3, origin: 'http://a', t: [1, 2, 3, 4, 5], type: ['message', 'tick', long, 'm', 'm'], data: ['a', 'b', 'c', 'd', 7], id: ['1', '', '2', '3', '4'] };
     const batch = parsePageBatch({ v: PROTOCOL_VERSION, records: [valid.open.input, run, { ...run, t: [9] }, { ...run, k: 'events', t: 'no' }] });
     expect(batch!.records).toStrictEqual([
       valid.open.output,
+      { k: 'events', sid: 3, origin: 'http://a', t: [1, 2], type: ['message', 'tick'], data: ['a', 'b'], id: ['1', ''] },
+      { k: 'event', sid: 3, t: 3, type: 'x'.repeat(LIMITS.type), data: 'c', id: '2', origin: 'http://a', cut: true },
+      { k: 'events', sid: 3, origin: 'http://a', t: [4], type: ['m'], data: ['d'], id: ['3'] },
+    ]);
+    const copy = batch!.records[1] as EventRun;
+    expect(copy.t).not.toBe(run.t);
+    expect(copy.data).not.toBe(run.data);
+    // The event whose data is no string; columns of different lengths, and columns that are no arrays: one refused item each.
+    expect(batch!.invalid).toBe(3);
+    // What the background makes of a run: the records it stands for.
+    expect([0, 1].map((i) => eventOfRun(copy, i))).toStrictEqual([
       { k: 'event', sid: 3, t: 1, type: 'message', data: 'a', id: '1', origin: 'http://a' },
       { k: 'event', sid: 3, t: 2, type: 'tick', data: 'b', id: '', origin: 'http://a' },
-      { k: 'event', sid: 3, t: 3, type: 'x'.repeat(LIMITS.type), data: 'c', id: '2', origin: 'http://a', cut: true },
     ]);
-    // Columns of different lengths, and columns that are no arrays: one refused item each.
-    expect(batch!.invalid).toBe(2);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['a negative sid', { sid: -1 }],
+    ['an origin over its limit', { origin: 'o'.repeat(LIMITS.origin + 1) }],
+    ['a time that is no number', { t: [1, 'soon', 3] }],
+    ['a type that is no string', { type: ['m', null, 'm'] }],
+    ['an id that is no string', { id: ['', '', 3] }],
+  ])('refuses the events of a run with %s, counted', (_name, change) => {
+    const run = { k: 'events', sid: 1, origin: 'http://a', t: [1, 2, 3], type: ['m', 'm', 'm'], data: ['a', 'b', 'c'], id: ['', '', ''], ...change };
+    const batch = parsePageBatch({ v: PROTOCOL_VERSION, records: [run] })!;
+    const kept = batch.records.reduce((n, r) => n + (r.k === 'events' ? r.t.length : 1), 0);
+    expect(kept + batch.invalid).toBe(3);
+    expect(batch.invalid).toBe(change.sid !== undefined || change.origin !== undefined ? 3 : 1);
   });
 
   it('counts the records of runs past the batch limit as refused', () => {
     const n = LIMITS.recordsPerBatch + 5;
     const run = { k: 'events', sid: 1, origin: '', t: Array(n).fill(1), type: Array(n).fill('m'), data: Array(n).fill(''), id: Array(n).fill('') };
-    const batch = parsePageBatch({ v: PROTOCOL_VERSION, records: [valid.open.input, run] });
-    expect(batch!.records).toHaveLength(LIMITS.recordsPerBatch);
-    expect(batch!.invalid).toBe(6);
+    const batch = parsePageBatch({ v: PROTOCOL_VERSION, records: [valid.open.input, run, valid.open.input] });
+    expect(batch!.records).toHaveLength(2);
+    expect((batch!.records[1] as EventRun).t).toHaveLength(LIMITS.recordsPerBatch - 1);
+    expect(batch!.invalid).toBe(7);
   });
 
   it('accepts an empty batch', () => {

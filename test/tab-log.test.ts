@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NetworkAttempt } from '../src/background/network';
 import { MAX_STREAMS, TabLog, initiatorOf, type LogLimits, type RecordOrigin } from '../src/background/tab-log';
 import type { EventRecord, Stream } from '../src/shared/model';
-import { LIMITS, type PageRecord } from '../src/shared/protocol';
+import { LIMITS, type EventRun, type PageRecord } from '../src/shared/protocol';
 
 const PAGE = 'http://127.0.0.1:8080/page';
 const CHROME_STACK =
@@ -695,6 +695,18 @@ describe('TabLog.applyBatch', () => {
     expect(log.snapshot().events.map((e) => e.data)).toEqual(['a', 'b']);
     // Still known after a navigation.
     expect(log.nextPage(0, PAGE, false).applyBatch(top, 3, [event(1, 3, 'b')], 0)).toBe(false);
+  });
+
+  it('a run of events (as the bridge forwards them) gives the log its records, one for one', () => {
+    const records = [create(1, 1), open(1, 2), event(1, 3, 'a', { id: '1' }), event(1, 4, 'b', { type: 'tick', id: '2' }), event(2, 5, 'no stream')];
+    const byRecords = new TabLog(1, BIG);
+    byRecords.applyBatch(top, 1, records, 0);
+    const byRun = new TabLog(1, BIG);
+    const run: EventRun = { k: 'events', sid: 1, origin: 'http://127.0.0.1:8080', t: [3, 4], type: ['message', 'tick'], data: ['a', 'b'], id: ['1', '2'] };
+    const lost: EventRun = { ...run, sid: 2, t: [5], type: ['message'], data: ['no stream'], id: [''] };
+    byRun.applyBatch(top, 1, [create(1, 1), open(1, 2), run, lost], 0);
+    expect(byRun.snapshot()).toStrictEqual(byRecords.snapshot());
+    expect(byRun.snapshot().counters.invalidRecords).toBe(1);
   });
 });
 

@@ -196,7 +196,7 @@
           Headers.prototype.forEach = fail('Headers.forEach');
         },
         constructors: () => {
-          const names = ['Uint8Array', 'MessageChannel', 'MessageEvent', 'ReadableStream', 'TextDecoder', 'Error'];
+          const names = ['Uint8Array', 'MessageChannel', 'MessageEvent', 'CustomEvent', 'EventTarget', 'MouseEvent', 'ReadableStream', 'TextDecoder', 'Error'];
           for (let i = 0; i < names.length; i++) window[names[i]] = fail(names[i]);
         },
       };

@@ -2,7 +2,7 @@
 // (events, and for fetch/XHR bodies also comments and retry fields). Pure logic (no browser
 // API), so it is unit-tested directly.
 import type { Attempt, EventRecord, FrameInfo, PageInfo, Stream } from '../shared/model';
-import { LIMITS, type Counters, type DocInfo, type LogDelta, type LogSnapshot, type PageRecord } from '../shared/protocol';
+import { LIMITS, eventOfRun, type Counters, type DocInfo, type LogDelta, type LogSnapshot, type PageItem, type PageRecord } from '../shared/protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import { SseParser, type SseParserState } from '../shared/sse/parser';
 import { utf8Length } from '../shared/text';
@@ -145,19 +145,23 @@ export class TabLog {
    * Applies a document's numbered batch once: a bridge resends what was not acknowledged, on
    * a new port, and some of that may have been applied already. Returns whether it was new.
    */
-  applyBatch(origin: RecordOrigin, seq: number, records: readonly PageRecord[], invalid: number): boolean {
+  applyBatch(origin: RecordOrigin, seq: number, records: readonly PageItem[], invalid: number): boolean {
     if (seq <= (this.lastSeq.get(origin.doc.id) ?? 0)) return false;
     this.lastSeq.set(origin.doc.id, seq);
     this.apply(origin, records, invalid);
     return true;
   }
 
-  /** Applies a validated batch from one document; records that fit no stream are counted invalid. */
-  apply(origin: RecordOrigin, records: readonly PageRecord[], invalid = 0): void {
+  /** Applies a validated batch from one document (runs spread into their events); records that fit no stream are counted invalid. */
+  apply(origin: RecordOrigin, records: readonly PageItem[], invalid = 0): void {
     if (this.archive.size > 0) this.unarchive(origin.doc.id);
     this.counters.invalidRecords += invalid;
     for (const r of records) {
-      if (!this.applyOne(origin, r)) this.counters.invalidRecords++;
+      if (r.k !== 'events') {
+        if (!this.applyOne(origin, r)) this.counters.invalidRecords++;
+        continue;
+      }
+      for (let i = 0; i < r.t.length; i++) if (!this.applyOne(origin, eventOfRun(r, i))) this.counters.invalidRecords++;
     }
     // New streams or attempts may be what waiting network attempts belong to.
     if (this.pendingNetwork.length > 0) this.pendingNetwork = this.pendingNetwork.filter((a) => !this.matchNetwork(a));

@@ -1,11 +1,10 @@
-/// <reference types="vite/client" />
 // The bridge: runs in the ISOLATED world of every frame. It takes the page hook's private
-// port, validates everything that comes over it (the page is untrusted), and forwards it to
+// channel, validates everything that comes over it (the page is untrusted), and forwards it to
 // the background in numbered batches, keeping each until the background acknowledges it, so
 // that a background restarted mid-stream gets it again.
 import browser, { type Runtime } from 'webextension-polyfill';
 import { PORT_NAMES, PROTOCOL_VERSION, parsePageBatch, type BridgeAck, type BridgeBatch, type DocInfo } from '../shared/protocol';
-import { acceptPort } from './channel';
+import { acceptChannel } from './channel';
 
 const doc: DocInfo = {
   id: Math.random().toString(36).slice(2, 10) + Date.now().toString(36),
@@ -54,40 +53,46 @@ addEventListener('pageshow', (e) => {
   if (outbox.length > 0) send();
 });
 
-// Chrome serializes an extension message (JSON) on the sender's thread, which is the page's:
-// 6–7 ms per MB of body text, the largest part of what we cost a page reading a fast fetch
-// stream. So batches leave when the page's thread is idle, or 50 ms after the first one waited
-// (the same work, out of the page's way). A hidden page sends at once (its idle callbacks may be
-// held back), and so does a page being left (pagehide), so nothing waits on a document that
-// goes away.
-const DEFER_MS = 50;
-// Only in Chrome: the cost is its JSON, and in Firefox waiting measured no gain (fetch firehose
-// 1.54–1.57× waiting, 1.31–1.61× sending at once, within its noise), so Firefox sends at once.
-const DEFER = import.meta.env.MODE !== 'firefox';
-let waiting: BridgeBatch[] = [];
+// What the bridge does with a batch costs the page's thread, which it shares: taking its data
+// (the page hook's objects are cloned into this world when read), checking it, and the extension
+// message (Chrome writes it as JSON on the sender's thread: 6–7 ms per MB of body text). So
+// batches are taken and sent when the page's thread is idle, or once the first one has waited
+// MAX_WAIT_MS. The wait is checked at each new batch too (the page hook sends one at least every
+// 50 ms while it has records): a page busy with a fast stream has no idle time, and an idle
+// callback's timeout queues behind its events. So a burst shorter than MAX_WAIT_MS is not slowed
+// by us, and under a longer firehose the panel stays about a second behind (measured: 1.2–1.5 s
+// in Chromium, under 1 s in Firefox; bench/README.md has the figures for shorter waits). A hidden
+// page sends at once (its idle callbacks may be held back), and so does a page being left
+// (pagehide), so nothing waits on a document that goes away.
+const MAX_WAIT_MS = 1000;
+/** Batches from the page hook, each as the function that takes its data. */
+let waiting: (() => unknown)[] = [];
+let waitingSince = 0;
 let idleScheduled = false;
+
 function sendWaiting(): void {
   idleScheduled = false;
   const batches = waiting;
   waiting = [];
-  for (const b of batches) send(b);
+  for (const take of batches) forward(take());
 }
-function sendSoon(batch: BridgeBatch): void {
-  waiting.push(batch);
-  if (!DEFER || document.visibilityState === 'hidden') return sendWaiting();
+
+/** Checks a batch of the page hook and sends it on, numbered. */
+function forward(data: unknown): void {
+  const parsed = parsePageBatch(data);
+  if (!parsed) return send({ kind: 'batch', v: PROTOCOL_VERSION, doc, seq: nextSeq++, records: [], invalid: 1 });
+  if (parsed.records.length === 0 && parsed.invalid === 0) return;
+  send({ kind: 'batch', v: PROTOCOL_VERSION, doc, seq: nextSeq++, records: parsed.records, invalid: parsed.invalid });
+}
+
+acceptChannel((take) => {
+  if (waiting.length === 0) waitingSince = performance.now();
+  waiting.push(take);
+  if (document.visibilityState === 'hidden' || performance.now() - waitingSince >= MAX_WAIT_MS) return sendWaiting();
   if (idleScheduled) return;
   idleScheduled = true;
-  requestIdleCallback(sendWaiting, { timeout: DEFER_MS });
-}
+  requestIdleCallback(sendWaiting, { timeout: MAX_WAIT_MS });
+});
 addEventListener('pagehide', (e) => {
   if (e.isTrusted && waiting.length > 0) sendWaiting();
-});
-
-acceptPort((pagePort) => {
-  pagePort.onmessage = (e: MessageEvent) => {
-    const parsed = parsePageBatch(e.data);
-    if (!parsed) return sendSoon({ kind: 'batch', v: PROTOCOL_VERSION, doc, seq: nextSeq++, records: [], invalid: 1 });
-    if (parsed.records.length === 0 && parsed.invalid === 0) return;
-    sendSoon({ kind: 'batch', v: PROTOCOL_VERSION, doc, seq: nextSeq++, records: parsed.records, invalid: parsed.invalid });
-  };
 });

@@ -1,37 +1,49 @@
-// The private channel between the page hook (MAIN world) and the bridge (ISOLATED world).
-// Nothing is ever posted on the page's window (its `message` listeners would see it): the
-// hook hands one end of a MessageChannel to the bridge in a DOM event dispatched on the
-// document at document_start, before any page script exists to listen. Which of the two
-// scripts runs first is not guaranteed, so each side announces itself and answers the other.
-// The bridge takes the port by cancelling that event: the hook knows at once, in the same
-// task, and never offers it again, so no page script can ask for it (and close it, or
-// transfer it away) with a forged announcement of its own.
+// The private channel between the page hook (MAIN world) and the bridge (ISOLATED world): an
+// EventTarget of the hook's own, on which it dispatches each batch as a CustomEvent. Dispatching
+// is synchronous, so the bridge has a batch in the same task as the events in it (a
+// MessageChannel delivers only between the page's tasks, and a page busy with a fast stream
+// left the bridge, and so the panel, seconds behind). Nothing is ever posted on the page's
+// window or document after the handshake, and the page holds no reference to the target.
+//
+// The handshake: the hook hands the target to the bridge as the `relatedTarget` of a DOM event
+// dispatched on the document at document_start, before any page script exists to listen.
+// Which of the two scripts runs first is not guaranteed, so each side announces itself and
+// answers the other. The bridge takes the target by cancelling that event: the hook knows at
+// once, in the same task, and never offers it again, so no page script can ask for it (and
+// listen to it) with a forged announcement of its own.
 import { HANDSHAKE } from '../shared/protocol';
-import { apply } from './native';
+import { apply, bare } from './native';
 
-const NativeMessageEvent = MessageEvent;
+const NativeMouseEvent = MouseEvent;
 const addListener = EventTarget.prototype.addEventListener;
 const removeListener = EventTarget.prototype.removeEventListener;
 
-/** Page side: offers `port` until the bridge takes it. `dispatch` returns dispatchEvent's result. */
-export function offerPort(port: MessagePort, dispatch: (e: Event) => boolean): void {
+/**
+ * Page side: offers `target` until the bridge takes it, then calls `taken`. `dispatch` returns
+ * dispatchEvent's result.
+ */
+export function offerChannel(target: EventTarget, dispatch: (e: Event) => boolean, taken: () => void): void {
   const offer = () => {
-    const taken = !dispatch(new NativeMessageEvent(HANDSHAKE.port, { cancelable: true, ports: [port] }));
-    if (taken) apply(removeListener, document, [HANDSHAKE.bridgeReady, offer]);
+    if (dispatch(new NativeMouseEvent(HANDSHAKE.offer, bare({ cancelable: true, relatedTarget: target })))) return;
+    apply(removeListener, document, [HANDSHAKE.bridgeReady, offer]);
+    taken();
   };
   apply(addListener, document, [HANDSHAKE.bridgeReady, offer]);
   offer();
 }
 
-/** Bridge side: takes the page hook's port, the first one offered. */
-export function acceptPort(onPort: (port: MessagePort) => void): void {
+/**
+ * Bridge side: takes the page hook's target (the first one offered). Each batch is given as the
+ * function that reads its data: reading clones it into this world, which can wait.
+ */
+export function acceptChannel(onBatch: (take: () => unknown) => void): void {
   const take = (e: Event) => {
-    const port = (e as MessageEvent).ports?.[0];
-    if (!port) return;
+    const target = (e as MouseEvent).relatedTarget;
+    if (!target) return;
     e.preventDefault();
-    document.removeEventListener(HANDSHAKE.port, take);
-    onPort(port);
+    document.removeEventListener(HANDSHAKE.offer, take);
+    target.addEventListener(HANDSHAKE.batch, (batch) => onBatch(() => (batch as CustomEvent).detail));
   };
-  document.addEventListener(HANDSHAKE.port, take);
+  document.addEventListener(HANDSHAKE.offer, take);
   document.dispatchEvent(new Event(HANDSHAKE.bridgeReady));
 }

@@ -1,13 +1,15 @@
 // What every hook of the page shares: stream numbers, clocks, the page's stack, and the
-// batching of records to the bridge (one message per task over the private channel).
-import { PROTOCOL_VERSION, type EventRun, type PageBatch, type PageItem, type PageRecord } from '../shared/protocol';
-import { offerPort } from './channel';
+// batching of records to the bridge (one batch per task, over the private channel of channel.ts).
+import { HANDSHAKE, PROTOCOL_VERSION, type EventRun, type PageBatch, type PageItem, type PageRecord } from '../shared/protocol';
+import { offerChannel } from './channel';
 import { apply, bare, charCodeAt, defineProperty, getOwnPropertyDescriptor, indexOf, slice, split, uncurry } from './native';
 
 const dispatch = EventTarget.prototype.dispatchEvent;
 const postMessage = uncurry(MessagePort.prototype.postMessage as (message: unknown) => void);
 const perfNow = Performance.prototype.now.bind(performance);
 const NativeMessageChannel = MessageChannel;
+const NativeCustomEvent = CustomEvent;
+const NativeEventTarget = EventTarget;
 const NativeError = Error;
 
 export const timeOrigin = performance.timeOrigin;
@@ -26,6 +28,8 @@ const MAX_BATCH = 1000;
  * forwards a batch as one extension message, and Chrome refuses a message over 64 MiB.
  */
 const BATCH_CHARS = 4 * 1024 * 1024;
+/** A batch is sent once its first record is this old (ms), before the end of the page's task. */
+const BATCH_MS = 50;
 /** Past this many records a task's batch is sent even before its stacks are written (see added). */
 const MAX_HELD = 100 * MAX_BATCH;
 // Bare: an index setter the page puts on Array.prototype must not swallow our records.
@@ -37,9 +41,15 @@ let pendingChars = 0;
 let run: EventRun | null = null;
 /** Records of `pending` whose `stack` is still to be written from their mark (see emitWithStack). */
 let marked: [PageRecord & { stack: string }, Error][] = bare([]);
-// Messages posted before the bridge has taken its end wait in the channel.
-const channel = new NativeMessageChannel();
-const bridge = channel.port1;
+/** The channel to the bridge (see channel.ts); batches made before the bridge took it wait in `unsent`. */
+const toBridge = new NativeEventTarget();
+let bridgeTook = false;
+let unsent: PageBatch[] = bare([]);
+function send(batch: PageBatch): void {
+  if (!bridgeTook) return void (unsent[unsent.length] = batch);
+  apply(dispatch, toBridge, [new NativeCustomEvent(HANDSHAKE.batch, bare({ detail: batch }))]);
+}
+/** Ends the page's task: a batch is sent at the latest then. */
 const tick = new NativeMessageChannel();
 let flushScheduled = false;
 
@@ -62,7 +72,7 @@ function flush(): void {
   pendingCount = 0;
   pendingChars = 0;
   run = null;
-  if (!held) return postMessage(bridge, { v: PROTOCOL_VERSION, records: items } satisfies PageBatch);
+  if (!held) return send({ v: PROTOCOL_VERSION, records: items });
   // Held for their stacks: in messages of at most MAX_BATCH records (a run holds at most that many).
   let records: PageItem[] = bare([]);
   let count = 0;
@@ -70,27 +80,33 @@ function flush(): void {
     const item = items[i]!;
     const size = item.k === 'events' ? item.t.length : 1;
     if (count + size > MAX_BATCH && records.length > 0) {
-      postMessage(bridge, { v: PROTOCOL_VERSION, records } satisfies PageBatch);
+      send({ v: PROTOCOL_VERSION, records });
       records = bare([]);
       count = 0;
     }
     records[records.length] = item;
     count += size;
   }
-  postMessage(bridge, { v: PROTOCOL_VERSION, records } satisfies PageBatch);
+  send({ v: PROTOCOL_VERSION, records });
 }
 tick.port1.onmessage = () => {
   flushScheduled = false;
   flush();
 };
 
-function added(chars: number): void {
-  pendingCount++;
+/** The time (`t`) of the first record in `pending`. */
+let pendingSince = 0;
+
+/** A record made at `t` with `chars` characters of text was added to `pending`. */
+function added(chars: number, t: number): void {
+  if (pendingCount++ === 0) pendingSince = t;
   pendingChars += chars;
-  // A task that makes many records (a burst of events) sends them in messages of a bounded size;
-  // while some of their stacks are still to be written, up to MAX_HELD records wait for the end
-  // of the task (a page creating streams in a loop does not wait for their stacks).
-  if ((pendingCount >= MAX_BATCH || pendingChars >= BATCH_CHARS) && (marked.length === 0 || pendingCount >= MAX_HELD || pendingChars >= BATCH_CHARS)) return flush();
+  // A task that makes many records (a burst of events, or a page busy with each one) sends them
+  // in messages of a bounded size, and none waits past BATCH_MS for the task's end; while some
+  // of their stacks are still to be written, up to MAX_HELD records wait for the end of the task
+  // (a page creating streams in a loop does not wait for their stacks).
+  const full = pendingCount >= MAX_BATCH || pendingChars >= BATCH_CHARS || t - pendingSince >= BATCH_MS;
+  if (full && (marked.length === 0 || pendingCount >= MAX_HELD || pendingChars >= BATCH_CHARS)) return flush();
   if (!flushScheduled) {
     flushScheduled = true;
     postMessage(tick.port2, 0);
@@ -100,7 +116,7 @@ function added(chars: number): void {
 export function emit(record: PageRecord): void {
   run = null;
   pending[pending.length] = record;
-  added(record.k === 'chunk' ? record.text.length : record.k === 'event' ? record.data.length : 0);
+  added(record.k === 'chunk' ? record.text.length : record.k === 'event' ? record.data.length : 0, record.t);
 }
 
 /** `record`, whose `stack` is written from `mark` when its batch is sent. */
@@ -121,7 +137,7 @@ export function emitEvent(sid: number, t: number, type: string, data: string, id
   r.type[i] = type;
   r.data[i] = data;
   r.id[i] = id;
-  added(data.length);
+  added(data.length, t);
 }
 
 /**
@@ -142,7 +158,15 @@ export function emitChunk(sid: number, text: string, bytes?: number): void {
   } while (at < text.length);
 }
 
-offerPort(channel.port2, (e) => apply(dispatch, document, [e]) as boolean);
+offerChannel(
+  toBridge,
+  (e) => apply(dispatch, document, [e]) as boolean,
+  () => {
+    bridgeTook = true;
+    for (let i = 0; i < unsent.length; i++) send(unsent[i]!);
+    unsent = bare([]);
+  },
+);
 
 // ---- the page's stack ------------------------------------------------------------------------
 

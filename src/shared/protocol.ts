@@ -7,13 +7,15 @@ import { utf8Length } from './text';
 
 export const PROTOCOL_VERSION = 1;
 
-/** Names of the two DOM events of the MAIN↔ISOLATED handshake (see src/content/channel.ts). */
+/** Names of the DOM events of the MAIN↔ISOLATED channel (see src/content/channel.ts). */
 export const HANDSHAKE = {
   bridgeReady: 'sse-inspector:bridge-ready',
-  port: 'sse-inspector:port',
+  offer: 'sse-inspector:channel',
+  /** A PageBatch, on the channel's private target. */
+  batch: 'sse-inspector:batch',
 } as const;
 
-// ---- page hook → bridge (private MessageChannel) ----------------------------------------
+// ---- page hook → bridge (private channel) -------------------------------------------------
 
 /** Times are epoch milliseconds with sub-millisecond precision. `sid` numbers a stream within one document. */
 export type PageRecord =
@@ -52,9 +54,10 @@ export type PageRecord =
 
 /**
  * A burst of one EventSource's events, by columns: the same as `t.length` records
- * `{ k: 'event', sid, t: t[i], type: type[i], data: data[i], id: id[i], origin }`. Structured
- * cloning a few arrays costs a third of cloning an object per event, and the page hook makes
- * no object per event. Only on the private channel: parsePageBatch spreads runs into records.
+ * `{ k: 'event', sid, t: t[i], type: type[i], data: data[i], id: id[i], origin }` (eventOfRun).
+ * Structured cloning a few arrays costs a third of cloning an object per event, Chrome's JSON of
+ * the extension message carries no keys per event, and neither the page hook nor the bridge
+ * makes an object per event: runs go as they are to the background, which spreads them.
  */
 export interface EventRun {
   k: 'events';
@@ -91,7 +94,8 @@ export interface BridgeBatch {
   doc: DocInfo;
   /** Numbers the bridge's batches, so the background can acknowledge them. */
   seq: number;
-  records: PageRecord[];
+  /** Checked by parsePageBatch. */
+  records: PageItem[];
   /** Records the bridge dropped because they were malformed (counted, never silent). */
   invalid: number;
 }
@@ -182,7 +186,8 @@ export const LIMITS = {
 } as const;
 
 export interface ParsedBatch {
-  records: PageRecord[];
+  records: PageItem[];
+  /** Records refused, each event of a run counted. */
   invalid: number;
 }
 
@@ -271,45 +276,84 @@ function parseHeaders(x: unknown): [string, string][] | null {
 }
 
 /**
- * Validates a batch from the page (runs spread into their records first); null when it is not
- * a batch of this protocol at all. Past LIMITS.recordsPerBatch records are refused, counted.
+ * Validates a batch from the page into fresh copies; null when it is not a batch of this
+ * protocol at all. Past LIMITS.recordsPerBatch records (each event of a run counted) are
+ * refused, counted.
  */
 export function parsePageBatch(x: unknown): ParsedBatch | null {
   if (!isObject(x) || x.v !== PROTOCOL_VERSION || !Array.isArray(x.records)) return null;
-  const spread = spreadRuns(x.records, LIMITS.recordsPerBatch);
-  const records: PageRecord[] = [];
-  let invalid = spread.over;
-  for (const raw of spread.records) {
-    const r = parsePageRecord(raw);
+  const records: PageItem[] = [];
+  let invalid = 0;
+  let room: number = LIMITS.recordsPerBatch;
+  for (const item of x.records) {
+    if (isRunShaped(item)) {
+      const kept = Math.min(item.t.length, room);
+      room -= kept;
+      invalid += item.t.length - kept + parseRun(item, kept, records);
+      continue;
+    }
+    // Anything else, a malformed run too, is one record.
+    if (room === 0) {
+      invalid++;
+      continue;
+    }
+    room--;
+    const r = parsePageRecord(item);
     if (r) records.push(r);
     else invalid++;
   }
   return { records, invalid };
 }
 
-/**
- * The records of `items`, each run spread into its events, up to `max` records; `over` counts
- * those past `max`. A malformed run stays one (invalid) item, for parsePageRecord to refuse.
- */
-function spreadRuns(items: readonly unknown[], max: number): { records: unknown[]; over: number } {
-  const records: unknown[] = [];
-  let over = 0;
-  for (const item of items) {
-    const run = item as Partial<EventRun> | null;
-    if (!isObject(run) || run.k !== 'events') {
-      if (records.length < max) records.push(item);
-      else over++;
-      continue;
-    }
-    const { sid, origin, t, type, data, id } = run;
-    if (!Array.isArray(t) || !Array.isArray(type) || !Array.isArray(data) || !Array.isArray(id) || type.length !== t.length || data.length !== t.length || id.length !== t.length) {
-      if (records.length < max) records.push(run);
-      else over++;
-      continue;
-    }
-    const room = Math.max(0, Math.min(t.length, max - records.length));
-    for (let i = 0; i < room; i++) records.push({ k: 'event', sid, t: t[i], type: type[i], data: data[i], id: id[i], origin });
-    over += t.length - room;
-  }
-  return { records, over };
+/** What the page sent as an EventRun, its values not checked yet. */
+type RunShaped = Record<string, unknown> & { t: unknown[]; type: unknown[]; data: unknown[]; id: unknown[] };
+
+/** Whether `x` has a run's columns, of one length (the values are checked by parseRun). */
+function isRunShaped(x: unknown): x is RunShaped {
+  if (!isObject(x) || x.k !== 'events') return false;
+  const { t, type, data, id } = x;
+  return Array.isArray(t) && Array.isArray(type) && Array.isArray(data) && Array.isArray(id) && type.length === t.length && data.length === t.length && id.length === t.length;
 }
+
+/**
+ * Copies the first `n` events of `run` into `out` as runs; an event cut to the limits (see
+ * parsePageRecord) goes as a record of its own, in its place. Returns how many were refused.
+ */
+function parseRun(run: RunShaped, n: number, out: PageItem[]): number {
+  const { sid, origin } = run;
+  if (!isSid(sid) || !isString(origin, LIMITS.origin)) return n;
+  let invalid = 0;
+  let copy: EventRun | null = null;
+  for (let i = 0; i < n; i++) {
+    const t = run.t[i];
+    const type = run.type[i];
+    const data = run.data[i];
+    const id = run.id[i];
+    if (!isTime(t) || typeof type !== 'string' || typeof data !== 'string' || typeof id !== 'string') {
+      invalid++;
+      continue;
+    }
+    if (type.length > LIMITS.type || id.length > LIMITS.id || data.length > LIMITS.data) {
+      out.push(parsePageRecord({ k: 'event', sid, t, type, data, id, origin })!);
+      copy = null;
+      continue;
+    }
+    if (!copy) out.push((copy = { k: 'events', sid, origin, t: [], type: [], data: [], id: [] }));
+    copy.t.push(t);
+    copy.type.push(type);
+    copy.data.push(data);
+    copy.id.push(id);
+  }
+  return invalid;
+}
+
+/** The i-th event of a run, as a record. */
+export const eventOfRun = (run: EventRun, i: number): PageRecord => ({
+  k: 'event',
+  sid: run.sid,
+  t: run.t[i]!,
+  type: run.type[i]!,
+  data: run.data[i]!,
+  id: run.id[i]!,
+  origin: run.origin,
+});
