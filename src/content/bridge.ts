@@ -2,7 +2,7 @@
 // channel, validates everything that comes over it (the page is untrusted), and forwards it to
 // the background in numbered batches, keeping each until the background acknowledges it, so
 // that a background restarted mid-stream gets it again.
-import browser, { type Runtime } from 'webextension-polyfill';
+import type { Runtime } from 'webextension-polyfill';
 import { PORT_NAMES, PROTOCOL_VERSION, parsePageBatch, type BridgeAck, type BridgeBatch, type DocInfo } from '../shared/protocol';
 import { acceptChannel } from './channel';
 
@@ -12,12 +12,17 @@ const doc: DocInfo = {
   top: window === window.top,
 };
 
+// The bridge runs at the start of every frame of every page, so it does without
+// webextension-polyfill (most of its code to parse each time): it uses a runtime port only, which
+// is the same in both browsers.
+const { runtime } = ((globalThis as { browser?: unknown }).browser ?? (globalThis as { chrome?: unknown }).chrome) as { runtime: Runtime.Static };
+
 const outbox: BridgeBatch[] = [];
 let nextSeq = 1;
 let port: Runtime.Port | undefined;
 
 function connect(): Runtime.Port {
-  const p = browser.runtime.connect({ name: PORT_NAMES.bridge });
+  const p = runtime.connect({ name: PORT_NAMES.bridge });
   p.onMessage.addListener((msg: unknown) => {
     const ack = msg as BridgeAck;
     if (ack?.kind !== 'ack') return;
