@@ -79,6 +79,22 @@ describe('timeline layout: gaps', () => {
     expect(l.summary).toMatch(/longest gap 15\.0 s \(still going on\)$/);
   });
 
+  it('draws no gap where the log dropped the oldest events, only after the first one it holds', () => {
+    const { stream: s, events } = stall(5000, 30_000);
+    // The first 12 events (up to 16 s, the stall among them) were dropped (bounded memory): the
+    // stream says it got more than are held. From its opening to the first held event (17 s) is
+    // not a gap: the events of that time are gone, not missing.
+    const l = layout([s], events.slice(12), { now: T0 + 30_000 });
+    expect(l.lanes[0]!.gaps).toEqual([]);
+    expect(l.summary).toMatch(/no gap over 3\.0 s$/);
+    // With all of them held, the stall is one.
+    expect(layout([s], events, { now: T0 + 30_000 }).lanes[0]!.gaps.map((g) => [g.start - T0, g.ms])).toEqual([[10_000, 5000]]);
+    // A stall after the first held event is still one.
+    const late = stall(5000, 30_000);
+    const stalled = layout([late.stream], late.events.slice(3), { now: T0 + 30_000 });
+    expect(stalled.lanes[0]!.gaps.map((g) => [g.start - T0, g.ms])).toEqual([[10_000, 5000]]);
+  });
+
   it('does not count the time between attempts, but does count a silent open attempt', () => {
     const s = stream('a', {
       attempts: [

@@ -418,7 +418,8 @@ function attemptTitle(a: Attempt, outcome: Outcome, start: number, end: number, 
 /**
  * Times without events while connected: between two events of an attempt, from its opening to
  * its first event, and from its last event to its end (or to now, while it is open: a stall).
- * The time between attempts is not a gap: the bars show it.
+ * The time between attempts is not a gap: the bars show it, and neither is the time of events
+ * the log dropped.
  */
 function gapsOf(stream: Stream, events: StreamEvents | undefined, gapMs: number, sc: Scale): Gap[] {
   const found: { start: number; end: number; ongoing: boolean }[] = [];
@@ -440,9 +441,13 @@ function gapsOf(stream: Stream, events: StreamEvents | undefined, gapMs: number,
     if (close - got.last >= gapMs) found.push({ start: got.last, end: close, ongoing: live });
   }
   found.sort((x, y) => x.start - y.start);
+  // The log dropped this stream's oldest events (bounded memory): before its first event still
+  // held, the time without events is unknown, not a gap.
+  const held = events?.length ?? 0;
+  const knownFrom = stream.eventCount <= held ? -Infinity : held > 0 ? events!.times[0]! : Infinity;
   const gaps: Gap[] = [];
   for (const f of found) {
-    if (f.end <= sc.start || f.start >= sc.end) continue;
+    if (f.end <= sc.start || f.start >= sc.end || f.start < knownFrom) continue;
     const x0 = Math.max(0, toX(sc, f.start));
     const x1 = Math.min(sc.width, toX(sc, f.end));
     const ms = f.end - f.start;
