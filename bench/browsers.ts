@@ -3,7 +3,7 @@
 // and, in Chromium, a CPU profile of a page split into whose code ran (the page's, the page
 // hook's, the bridge's, the browser's own work, garbage collection).
 import puppeteer, { type LaunchOptions, type Page } from 'puppeteer-core';
-import { launch, type BrowserName, type Launched } from '../scripts/launch';
+import { evaluateInFirefoxChrome, launch, type BrowserName, type Launched } from '../scripts/launch';
 import { cpuMsOf, processTree } from '../scripts/measure';
 
 // puppeteer follows every request of every page over CDP / BiDi by default: for an EventSource
@@ -26,6 +26,7 @@ export async function launchPair(name: BrowserName): Promise<Pair> {
     await withExt.close();
     throw e;
   });
+  if (name === 'firefox') extensionPids.set(withExt, await firefoxExtensionPids(withExt));
   return {
     name,
     with: withExt,
@@ -52,8 +53,24 @@ export async function inPage<T>(launched: Launched, url: string, fn: (page: Page
 
 export type ProcessKind = 'browser' | 'renderer' | 'extension' | 'network' | 'gpu' | 'other';
 
-function kindOf(name: BrowserName, root: number, pid: number, cmdline: string): ProcessKind {
+/**
+ * Firefox's extension process (the background's) is a content process like the pages'; only
+ * Firefox itself says which one it is.
+ */
+const extensionPids = new WeakMap<Launched, Set<number>>();
+async function firefoxExtensionPids(launched: Launched): Promise<Set<number>> {
+  // It starts with the background, shortly after the browser.
+  for (let tries = 0; ; tries++) {
+    const json = await evaluateInFirefoxChrome(launched.browser, `ChromeUtils.requestProcInfo().then((i) => JSON.stringify(i.children.filter((c) => c.type === 'extension').map((c) => c.pid)))`);
+    const pids = JSON.parse(json as string) as number[];
+    if (pids.length > 0 || tries === 50) return new Set(pids);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function kindOf(name: BrowserName, root: number, pid: number, cmdline: string, extension: Set<number> | undefined): ProcessKind {
   if (pid === root) return 'browser';
+  if (extension?.has(pid)) return 'extension';
   if (name === 'chromium') {
     if (cmdline.includes('--type=renderer')) return cmdline.includes('--extension-process') ? 'extension' : 'renderer';
     if (cmdline.includes('NetworkService')) return 'network';
@@ -77,7 +94,8 @@ export function cpuNow(launched: Launched): Map<number, [ProcessKind, number]> {
   const root = launched.browser.process()?.pid;
   const out = new Map<number, [ProcessKind, number]>();
   if (root === undefined) return out;
-  for (const p of processTree(root)) out.set(p.pid, [kindOf(launched.name, root, p.pid, p.cmdline), cpuMsOf(p.pid)]);
+  const extension = extensionPids.get(launched);
+  for (const p of processTree(root)) out.set(p.pid, [kindOf(launched.name, root, p.pid, p.cmdline, extension), cpuMsOf(p.pid)]);
   return out;
 }
 
