@@ -15,6 +15,15 @@ import { HANDSHAKE } from '../shared/protocol';
 import { apply, bare } from './native';
 
 const NativeMouseEvent = MouseEvent;
+
+function fromJson(detail: unknown): unknown {
+  if (typeof detail !== 'string') return detail;
+  try {
+    return JSON.parse(detail) as unknown;
+  } catch {
+    return null;
+  }
+}
 const addListener = EventTarget.prototype.addEventListener;
 const removeListener = EventTarget.prototype.removeEventListener;
 
@@ -34,7 +43,8 @@ export function offerChannel(target: EventTarget, dispatch: (e: Event) => boolea
 
 /**
  * Bridge side: takes the page hook's target (the first one offered). Each batch is given as the
- * function that reads its data: reading clones it into this world, which can wait.
+ * function that reads its data: reading clones it into this world, which can wait. A batch sent
+ * as JSON (Firefox, see emitter.ts) is parsed; one that does not parse reads as null.
  */
 export function acceptChannel(onBatch: (take: () => unknown) => void): void {
   const take = (e: Event) => {
@@ -42,7 +52,7 @@ export function acceptChannel(onBatch: (take: () => unknown) => void): void {
     if (!target) return;
     e.preventDefault();
     document.removeEventListener(HANDSHAKE.offer, take);
-    target.addEventListener(HANDSHAKE.batch, (batch) => onBatch(() => (batch as CustomEvent).detail));
+    target.addEventListener(HANDSHAKE.batch, (batch) => onBatch(() => fromJson((batch as CustomEvent).detail)));
   };
   document.addEventListener(HANDSHAKE.offer, take);
   document.dispatchEvent(new Event(HANDSHAKE.bridgeReady));
