@@ -15,15 +15,6 @@ import { HANDSHAKE } from '../shared/protocol';
 import { apply, bare } from './native';
 
 const NativeMouseEvent = MouseEvent;
-
-function fromJson(detail: unknown): unknown {
-  if (typeof detail !== 'string') return detail;
-  try {
-    return JSON.parse(detail) as unknown;
-  } catch {
-    return null;
-  }
-}
 const addListener = EventTarget.prototype.addEventListener;
 const removeListener = EventTarget.prototype.removeEventListener;
 
@@ -41,10 +32,19 @@ export function offerChannel(target: EventTarget, dispatch: (e: Event) => boolea
   offer();
 }
 
+/** A batch's data as the bridge reads it: one sent as JSON (Firefox, see emitter.ts) is parsed, to null if it does not parse. */
+function fromJson(detail: unknown): unknown {
+  if (typeof detail !== 'string') return detail;
+  try {
+    return JSON.parse(detail) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Bridge side: takes the page hook's target (the first one offered). Each batch is given as the
- * function that reads its data: reading clones it into this world, which can wait. A batch sent
- * as JSON (Firefox, see emitter.ts) is parsed; one that does not parse reads as null.
+ * function that reads its data: reading clones it into this world (or parses it), which can wait.
  */
 export function acceptChannel(onBatch: (take: () => unknown) => void): void {
   const take = (e: Event) => {
