@@ -28,7 +28,7 @@ async function showDevToolsPanel(browser: Browser, page: Page, headless: boolean
   if (headless) await devtools.setViewport({ width: 1100, height: 640 });
   // Source text, not functions: a test runner would rewrite import() inside a function.
   // Repeated until the panel is there: our extension may not have added it yet.
-  const frame = await poll(async () => {
+  const showPanel = async () => {
     await devtools
       .evaluate(`(async () => {
         const UI = await import('devtools://devtools/bundled/ui/legacy/legacy.js');
@@ -37,7 +37,18 @@ async function showDevToolsPanel(browser: Browser, page: Page, headless: boolean
       })()`)
       .catch(() => undefined);
     return devtools.frames().find((f) => f.url().includes(PANEL_PATH));
-  }, 'the SSE panel in DevTools');
+  };
+  // Now and then (three times in a day of test runs on this loaded machine) a DevTools window never
+  // gets the extension's panel; reloading DevTools loads the extensions' DevTools pages again.
+  let frame = await poll(showPanel, 'the SSE panel in DevTools', TIMEOUT_MS / 2).catch(() => undefined);
+  if (!frame) {
+    const tabs = await devtools
+      .evaluate(`import('devtools://devtools/bundled/ui/legacy/legacy.js').then((UI) => UI.InspectorView.InspectorView.instance().tabbedPane.tabIds().join(', '))`)
+      .catch((e: Error) => e.message);
+    console.warn(`open-panel: no SSE panel in DevTools after ${TIMEOUT_MS / 2} ms (its panels: ${String(tabs)}); reloading DevTools`);
+    await devtools.reload().catch(() => undefined);
+    frame = await poll(showPanel, 'the SSE panel in DevTools, after reloading DevTools', TIMEOUT_MS / 2);
+  }
   await frame.waitForSelector('[data-testid="summary"]', { timeout: TIMEOUT_MS });
   return frame;
 }
