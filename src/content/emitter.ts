@@ -1,18 +1,13 @@
-/// <reference types="vite/client" />
 // What every hook of the page shares: stream numbers, clocks, the page's stack, and the
 // batching of records to the bridge (one batch per task, over the private channel of channel.ts).
-import { HANDSHAKE, PROTOCOL_VERSION, type EventRun, type PageBatch, type PageItem, type PageRecord } from '../shared/protocol';
-import { offerChannel } from './channel';
+import { PROTOCOL_VERSION, type EventRun, type PageItem, type PageRecord } from '../shared/protocol';
+import { openChannel } from './channel';
 import { apply, bare, charCodeAt, defineProperty, getOwnPropertyDescriptor, indexOf, slice, split, uncurry } from './native';
 
-const dispatch = EventTarget.prototype.dispatchEvent;
 const postMessage = uncurry(MessagePort.prototype.postMessage as (message: unknown) => void);
 const perfNow = Performance.prototype.now.bind(performance);
 const NativeMessageChannel = MessageChannel;
-const NativeCustomEvent = CustomEvent;
-const NativeEventTarget = EventTarget;
 const NativeError = Error;
-const stringify = JSON.stringify;
 
 export const timeOrigin = performance.timeOrigin;
 /** Now, as epoch ms with sub-ms precision. */
@@ -43,20 +38,8 @@ let pendingChars = 0;
 let run: EventRun | null = null;
 /** Records of `pending` whose `stack` is still to be written from their mark (see emitWithStack). */
 let marked: [PageRecord & { stack: string }, Error][] = bare([]);
-/** The channel to the bridge (see channel.ts); batches made before the bridge took it wait in `unsent`. */
-const toBridge = new NativeEventTarget();
-let bridgeTook = false;
-let unsent: PageBatch[] = bare([]);
-// Firefox gives the bridge the page's objects through Xray wrappers, and reading a batch through
-// them costs ~4 µs per event (measured: 430 of the 550 ms we cost its page process per 100 000
-// EventSource events); a string crosses whole. Chrome clones the objects into the bridge's world
-// when it reads them, which can wait for idle time (see bridge.ts).
-const AS_JSON = import.meta.env.MODE === 'firefox';
-function send(batch: PageBatch): void {
-  if (!bridgeTook) return void (unsent[unsent.length] = batch);
-  const detail = AS_JSON ? stringify(batch) : batch;
-  apply(dispatch, toBridge, [new NativeCustomEvent(HANDSHAKE.batch, bare({ detail }))]);
-}
+/** Sends a batch to the bridge (see channel.ts). */
+const send = openChannel();
 /** Ends the page's task: a batch is sent at the latest then. */
 const tick = new NativeMessageChannel();
 let flushScheduled = false;
@@ -165,16 +148,6 @@ export function emitChunk(sid: number, text: string, bytes?: number): void {
     at = end;
   } while (at < text.length);
 }
-
-offerChannel(
-  toBridge,
-  (e) => apply(dispatch, document, [e]) as boolean,
-  () => {
-    bridgeTook = true;
-    for (let i = 0; i < unsent.length; i++) send(unsent[i]!);
-    unsent = bare([]);
-  },
-);
 
 // ---- the page's stack ------------------------------------------------------------------------
 
