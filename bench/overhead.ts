@@ -85,8 +85,10 @@ async function settle(root: number | undefined, launched: Pair['with'], _before:
   }
 }
 
+export type FloorExtra = 'noop' | 'keep' | 'read';
+
 export interface FloorResult {
-  extra: 'noop' | 'read';
+  extra: FloorExtra;
   /** Without the extension: plain page vs the page with the extra listener. */
   ms: { plain: number[]; extra: number[] };
   load: [number, number, number];
@@ -94,10 +96,10 @@ export interface FloorResult {
 
 /**
  * What any in-page observer costs at the least, without the extension: the same EventSource
- * firehose with one more listener that does nothing ('noop'), or that reads what the page hook
- * reads into arrays ('read'), alternating with the plain page.
+ * firehose with one more listener that does nothing ('noop'), that keeps each event ('keep'), or
+ * that reads what the page hook reads into arrays ('read'), alternating with the plain page.
  */
-export async function floor(pair: Pair, server: BenchServer, n: number, runs: number, extra: 'noop' | 'read'): Promise<FloorResult> {
+export async function floor(pair: Pair, server: BenchServer, n: number, runs: number, extra: FloorExtra): Promise<FloorResult> {
   const launched = pair.without;
   const one = (variant: string | undefined) =>
     inPage(launched, `${server.origin}/blank`, async (page) => ((await page.evaluate(call('benchEventSource', `/fire?n=${n}&r=${Math.random()}`, n, variant ?? null))) as { ms: number }).ms);

@@ -6,13 +6,18 @@
 /**
  * EventSource: `n` events from `url`; ms from `new EventSource` to the last, and to the first.
  * `extra` (for the floor figures, without the extension): 'noop' adds a second listener that does
- * nothing; 'read' one that reads what the extension reads of each event into arrays.
+ * nothing; 'keep' one that keeps each event in an array (what the page hook does while the page
+ * is busy); 'read' one that reads what the extension reads of each event into arrays.
  */
 window.benchEventSource = (url, n, extra) =>
   new Promise((resolve, reject) => {
     const t0 = performance.now();
     const es = new EventSource(url);
     if (extra === 'noop') es.addEventListener('message', () => {});
+    if (extra === 'keep') {
+      const kept = [];
+      es.addEventListener('message', (e) => kept.push(e));
+    }
     if (extra === 'read') {
       const kept = { t: [], type: [], data: [], id: [] };
       es.addEventListener('message', (e) => {

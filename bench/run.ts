@@ -79,10 +79,11 @@ try {
             say(`  ${kind}: events/s without ${int((n / median(r.ms.without)) * 1000)}, with ${int((n / median(r.ms.with)) * 1000)}`);
           }
           // The floor: what one more listener in the page costs, without the extension.
-          for (const extra of ['noop', 'read'] as const) {
+          const listener = { noop: 'a no-op listener', keep: 'a listener keeping each event', read: 'a listener reading the fields' };
+          for (const extra of ['noop', 'keep', 'read'] as const) {
             const r = await floor(pair, server, n, runs, extra);
             section[`floor-${extra}`] = r;
-            rows.push(armsLine(`eventsource: page + ${extra === 'noop' ? 'a no-op listener' : 'a listener reading the fields'} (no ext.)`, { with: r.ms.extra, without: r.ms.plain }));
+            rows.push(armsLine(`eventsource: page + ${listener[extra]} (no ext.)`, { with: r.ms.extra, without: r.ms.plain }));
           }
         }
         if (only.has('latency')) {

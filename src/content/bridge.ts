@@ -58,38 +58,6 @@ addEventListener('pageshow', (e) => {
   if (outbox.length > 0) send();
 });
 
-// What the bridge does with a batch costs the page's thread, which it shares: taking its data
-// (the page hook's objects are cloned into this world when read), checking it, and the extension
-// message (Chrome writes it as JSON on the sender's thread: 6–7 ms per MB of body text). So
-// batches are taken and sent when the page's thread is idle, or once the first one has waited
-// MAX_WAIT_MS, checked at each new batch (the page hook sends one at least every 50 ms while it
-// has records): a page busy with a fast stream has no idle time, and an idle callback's timeout
-// queues behind its events. From then on, each batch is sent as it comes, until the page is idle
-// again: one second's backlog handled at once, then small steps, rather than a long pause of the
-// page every second. So a burst shorter than MAX_WAIT_MS is not slowed by us, and under a longer
-// firehose the panel stays within about a second (bench/README.md has the figures). A hidden
-// page sends at once (its idle callbacks may be held back), and so does a page being left
-// (pagehide), so nothing waits on a document that goes away.
-const MAX_WAIT_MS = 1000;
-/** Batches from the page hook, each as the function that takes its data. */
-let waiting: (() => unknown)[] = [];
-let waitingSince = 0;
-/** Whether batches go as they come: a batch waited MAX_WAIT_MS, and the page was not idle since. */
-let keepingUp = false;
-let idleScheduled = false;
-
-function sendWaiting(): void {
-  const batches = waiting;
-  waiting = [];
-  for (const take of batches) forward(take());
-}
-
-function onIdle(deadline: IdleDeadline): void {
-  idleScheduled = false;
-  if (!deadline.didTimeout) keepingUp = false;
-  sendWaiting();
-}
-
 /** Checks a batch of the page hook and sends it on, numbered. */
 function forward(data: unknown): void {
   const parsed = parsePageBatch(data);
@@ -98,15 +66,6 @@ function forward(data: unknown): void {
   send({ kind: 'batch', v: PROTOCOL_VERSION, doc, seq: nextSeq++, records: parsed.records, invalid: parsed.invalid });
 }
 
-acceptChannel((take) => {
-  if (waiting.length === 0) waitingSince = performance.now();
-  waiting.push(take);
-  if (!keepingUp && performance.now() - waitingSince >= MAX_WAIT_MS) keepingUp = true;
-  if (keepingUp || document.visibilityState === 'hidden') sendWaiting();
-  if (idleScheduled) return;
-  idleScheduled = true;
-  requestIdleCallback(onIdle, { timeout: MAX_WAIT_MS });
-});
-addEventListener('pagehide', (e) => {
-  if (e.isTrusted && waiting.length > 0) sendWaiting();
-});
+// The page hook sends its batches when the page is idle (see emitter.ts), so each is checked and
+// sent on at once.
+acceptChannel(forward);

@@ -5,7 +5,8 @@ export const { apply, construct, defineProperty, getOwnPropertyDescriptor } = Re
 export const createObject = Object.create;
 const setPrototypeOf = Object.setPrototypeOf;
 export const { split, indexOf, slice, charCodeAt } = String.prototype;
-export const { then } = Promise.prototype;
+// Not exported as `then`: a module with a `then` export is a thenable to dynamic import().
+export const promiseThen = Promise.prototype.then;
 export const regExpExec = RegExp.prototype.exec;
 const bind = Function.prototype.bind;
 const call = Function.prototype.call;

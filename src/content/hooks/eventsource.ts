@@ -2,20 +2,15 @@
 // our own (never wrapping the page's): open, error and message at construction, before the
 // page can add any, and one for each other type the page starts listening to.
 import { replaceFunction } from '../disguise';
-import { emit, emitEvent, emitWithStack, newSid, now, stackMark, timeOrigin } from '../emitter';
-import { SafeWeakMap, apply, construct, createObject, getter, uncurry } from '../native';
+import { dataOf, emit, emitEvent, emitWithStack, newSid, now, stackMark, timeOrigin, timeStampOf } from '../emitter';
+import { SafeWeakMap, apply, construct, createObject, getter } from '../native';
 
 const NativeEventSource = window.EventSource;
 const esProto = NativeEventSource.prototype;
 const readyStateOf = getter(esProto, 'readyState') as (this: EventSource) => number;
 const urlOf = getter(esProto, 'url') as (this: EventSource) => string;
 const withCredentialsOf = getter(esProto, 'withCredentials') as (this: EventSource) => boolean;
-// Read once per event: uncurried (no array per call). An event's type is not read: each of our
-// listeners is added for one type, and only events of that type reach it.
-const timeStampOf = uncurry(getter(Event.prototype, 'timeStamp') as (this: Event) => number);
-const dataOf = uncurry(getter(MessageEvent.prototype, 'data') as (this: MessageEvent) => string);
-const lastEventIdOf = uncurry(getter(MessageEvent.prototype, 'lastEventId') as (this: MessageEvent) => string);
-const originOf = uncurry(getter(MessageEvent.prototype, 'origin') as (this: MessageEvent) => string);
+const originOf = getter(MessageEvent.prototype, 'origin') as (this: MessageEvent) => string;
 const addListener = EventTarget.prototype.addEventListener;
 
 /** What we know of each EventSource the page created. */
@@ -48,15 +43,15 @@ function onError(this: EventSource, e: Event): void {
 
 /**
  * Our listener for events of `type` (the per-event path: the least work we can do on the page's
- * thread). The type is the one it listens to: a listener is called only for events whose type
- * is that string, so reading `event.type` (a native getter) would give the same.
+ * thread, which is to keep the event; see emitter.ts). The type is the one it listens to: a
+ * listener is called only for events whose type is that string, so reading `event.type` (a
+ * native getter) would give the same.
  */
 function onEventOf(type: string): (this: EventSource, e: Event) => void {
   if (type === 'open' || type === 'error') return onConnectionTypeOf(type);
   return function (this: EventSource, e: Event): void {
     const state = tracked.get(this)!;
-    const m = e as MessageEvent;
-    emitEvent(state.sid, eventTime(e), type, dataOf(m), lastEventIdOf(m), (state.origin ??= originOf(m)));
+    emitEvent(state.sid, type, e as MessageEvent, (state.origin ??= apply(originOf, e, [])));
   };
 }
 
@@ -69,14 +64,12 @@ function onEventOf(type: string): (this: EventSource, e: Event) => void {
 function onConnectionTypeOf(type: string): (this: EventSource, e: Event) => void {
   return function (this: EventSource, e: Event): void {
     const state = tracked.get(this)!;
-    const m = e as MessageEvent;
-    let data: string;
     try {
-      data = dataOf(m);
+      dataOf(e as MessageEvent);
     } catch {
       return; // Not a MessageEvent.
     }
-    emitEvent(state.sid, eventTime(e), type, data, lastEventIdOf(m), (state.origin ??= originOf(m)));
+    emitEvent(state.sid, type, e as MessageEvent, (state.origin ??= apply(originOf, e, [])));
   };
 }
 

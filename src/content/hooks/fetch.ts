@@ -6,7 +6,7 @@
 // as before. text(), arrayBuffer() and bytes() stay native; what they resolve with is recorded.
 import { replaceFunction, replaceGetter } from '../disguise';
 import { emit, emitChunk, emitWithStack, newSid, now, stackMark } from '../emitter';
-import { SafeWeakMap, apply, bare, getter, then, uncurry } from '../native';
+import { SafeWeakMap, apply, bare, getter, promiseThen, uncurry } from '../native';
 import { isEventStream } from '../sse-mime';
 import { describeError, headerList } from './shared';
 
@@ -110,7 +110,7 @@ function passThrough(native: ReadableStream<Uint8Array>, o: Observed): ReadableS
     bare({
       type: 'bytes' as const,
       pull(controller: ReadableByteStreamController) {
-        return apply(then, apply(read, acquire(), []), [
+        return apply(promiseThen, apply(read, acquire(), []), [
           (result: ReadableStreamReadResult<Uint8Array>) => {
             release();
             if (result.done) {
@@ -160,7 +160,7 @@ function recordResult(key: 'text' | 'arrayBuffer' | 'bytes' | 'json' | 'blob' | 
       if (o && native) holdLock(native, o);
       const result = apply(target, self, args) as Promise<unknown>;
       if (!o || o.body) return result; // Not followed, or read through `body` already.
-      return apply(then, result, [
+      return apply(promiseThen, result, [
         (value: never) => {
           const content = toBytes?.(value);
           if (typeof content === 'string') emitChunk(o.sid, content);
@@ -183,7 +183,7 @@ export function hookFetch(): void {
       const startedAt = now();
       const mark = stackMark();
       const promise = apply(target, self, args) as Promise<Response>;
-      return apply(then, promise, [
+      return apply(promiseThen, promise, [
         (res: Response) => {
           try {
             observe(res, startedAt, mark);

@@ -1,0 +1,185 @@
+// @vitest-environment happy-dom
+// The page hook's batching (src/content/emitter.ts), in a DOM for Node: when batches leave,
+// what they hold, and that an EventSource event is read only when its batch is sent. The
+// browser's parts the emitter takes at load (its clock, idle callbacks, visibility, the
+// MessageEvent getters) are replaced first by ones this test controls.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HANDSHAKE, type EventRun, type PageBatch, type PageRecord } from '../src/shared/protocol';
+
+let clock = 0;
+let visibility: DocumentVisibilityState = 'visible';
+let dataReads = 0;
+const idleCallbacks: IdleRequestCallback[] = [];
+const batches: PageBatch[] = [];
+let emitter: typeof import('../src/content/emitter');
+
+class FakeIdleDeadline {
+  constructor(private readonly timedOut: boolean) {}
+  get didTimeout(): boolean {
+    return this.timedOut;
+  }
+  timeRemaining(): number {
+    return 50;
+  }
+}
+
+/** A MessageEvent as browsers make it (happy-dom's has data fields, not getters), counting reads of its data. */
+class FakeMessageEvent extends Event {
+  readonly #data: string;
+  readonly #lastEventId: string;
+  constructor(type: string, init: { data: string; lastEventId: string }) {
+    super(type);
+    this.#data = init.data;
+    this.#lastEventId = init.lastEventId;
+  }
+  get data(): string {
+    dataReads++;
+    return this.#data;
+  }
+  get lastEventId(): string {
+    return this.#lastEventId;
+  }
+  get origin(): string {
+    return 'http://x';
+  }
+}
+
+/** The page's next idle moment (or the idle callback's timeout): runs what waits for it. */
+function idle(didTimeout = false): void {
+  for (const cb of idleCallbacks.splice(0)) cb(new FakeIdleDeadline(didTimeout) as unknown as IdleDeadline);
+}
+
+/** The end of the current task (the emitter's MessageChannel delivers after it). */
+const endOfTask = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+beforeAll(async () => {
+  Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => visibility });
+  // The emitter's clock is Performance.prototype.now (Node has no such global).
+  Object.assign(globalThis, { Performance: class { now() { return clock; } }, IdleDeadline: FakeIdleDeadline, MessageEvent: FakeMessageEvent });
+  // In this environment `window` is Node's global, which happy-dom's EventTarget methods do not
+  // take as `this` (the emitter calls them on it as a browser allows): send those to its window.
+  const addListener = EventTarget.prototype.addEventListener;
+  EventTarget.prototype.addEventListener = function (this: EventTarget, type: string, listener: EventListener, options?: AddEventListenerOptions) {
+    return this === globalThis ? window.addEventListener(type, listener, options) : addListener.call(this, type, listener, options);
+  };
+  // happy-dom's MessagePort is not the class of Node's MessageChannel ports, which the emitter uses.
+  Object.assign(globalThis, { MessagePort: Object.getPrototypeOf(new MessageChannel().port1).constructor });
+  window.requestIdleCallback = (cb: IdleRequestCallback) => (idleCallbacks.push(cb), idleCallbacks.length);
+  // The bridge's side of the handshake (channel.ts): take the target, keep every batch (cloned,
+  // as Chrome gives it to the bridge: the page hook's arrays have no prototype).
+  document.addEventListener(HANDSHAKE.offer, (e) => {
+    e.preventDefault();
+    (e as MouseEvent).relatedTarget!.addEventListener(HANDSHAKE.batch, (b) => batches.push(structuredClone((b as CustomEvent<PageBatch>).detail)));
+  });
+  emitter = await import('../src/content/emitter');
+});
+
+afterEach(async () => {
+  idle();
+  await endOfTask();
+  batches.length = 0;
+  dataReads = 0;
+  visibility = 'visible';
+});
+
+const message = (i: number, data = `{"n":${i}}`) => new FakeMessageEvent('message', { data, lastEventId: String(i) }) as unknown as MessageEvent;
+/** The events of every batch, in order, as [sid, type, data, id]. */
+const eventsSent = () =>
+  batches.flatMap((b) => b.records.filter((r): r is EventRun => r.k === 'events').flatMap((r) => r.data.map((d, i) => [r.sid, r.type[i], d, r.id[i]])));
+const sizes = () => batches.map((b) => b.records.reduce((n, r) => n + (r.k === 'events' ? r.t.length : 1), 0));
+
+describe('the page hook’s batches', () => {
+  it('keep each event, and read it only when the page is idle', () => {
+    const sent = Array.from({ length: 2500 }, (_, i) => message(i));
+    for (const e of sent) emitter.emitEvent(1, 'message', e, 'http://x');
+    expect(batches).toHaveLength(0);
+    expect(dataReads, 'event data read before the page was idle').toBe(0);
+    idle();
+    expect(dataReads).toBe(2500);
+    expect(sizes()).toEqual([1000, 1000, 500]);
+    expect(eventsSent()).toEqual(sent.map((e, i) => [1, 'message', `{"n":${i}}`, String(i)]));
+    const run = batches[0]!.records[0] as EventRun;
+    expect(run.origin).toBe('http://x');
+    expect(run.t[0]).toBe(emitter.timeOrigin + sent[0]!.timeStamp);
+  });
+
+  it('keep the order of records and events, a run per stream', () => {
+    emitter.emitEvent(1, 'message', message(1), 'http://x');
+    emitter.emitEvent(1, 'tick', message(2), 'http://x');
+    emitter.emit({ k: 'close', sid: 1, t: 5 });
+    emitter.emitEvent(2, 'message', message(3), 'http://y');
+    emitter.emitEvent(1, 'message', message(4), 'http://x');
+    idle();
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.records.map((r) => (r.k === 'events' ? `${r.sid}:${r.type.join(',')}` : r.k))).toEqual(['1:message,tick', 'close', '2:message', '1:message']);
+  });
+
+  it('send what waited a second at once, then each batch at the end of its task until the page is idle', async () => {
+    clock = 10_000;
+    for (let i = 0; i < 15; i++) emitter.emitEvent(1, 'message', message(i), 'http://x');
+    clock += 999;
+    emitter.emitEvent(1, 'message', message(15), 'http://x');
+    expect(batches, 'sent before it waited a second').toHaveLength(0);
+    for (let i = 16; i < 31; i++) emitter.emitEvent(1, 'message', message(i), 'http://x');
+    clock += 1;
+    emitter.emitEvent(1, 'message', message(31), 'http://x'); // the 32nd: the clock is read
+    expect(sizes()).toEqual([32]);
+    // Keeping up: the next batch goes at the end of this task, without idle time.
+    emitter.emitEvent(1, 'message', message(32), 'http://x');
+    expect(sizes()).toEqual([32]);
+    await endOfTask();
+    expect(sizes()).toEqual([32, 1]);
+    // …or within the task once it is 50 ms old.
+    for (let i = 0; i < 6; i++) {
+      clock += 10;
+      emitter.emitEvent(1, 'message', message(100 + i), 'http://x');
+    }
+    expect(sizes()).toEqual([32, 1, 6]);
+    // Idle at last: batches wait for idle time again.
+    idle();
+    emitter.emitEvent(1, 'message', message(200), 'http://x');
+    await endOfTask();
+    expect(sizes()).toEqual([32, 1, 6]);
+    idle();
+    expect(sizes()).toEqual([32, 1, 6, 1]);
+  });
+
+  it('an idle callback that timed out sends, but batches still wait for idle time after it', async () => {
+    emitter.emitEvent(1, 'message', message(1), 'http://x');
+    idle(true);
+    expect(sizes()).toEqual([1]);
+    emitter.emitEvent(1, 'message', message(2), 'http://x');
+    await endOfTask();
+    expect(sizes()).toEqual([1]);
+  });
+
+  it('keep each message under 4 MiB of text, cutting a run where it must', () => {
+    const mb = 'x'.repeat(1024 * 1024);
+    for (let i = 0; i < 6; i++) emitter.emitEvent(1, 'message', message(i, mb), 'http://x');
+    idle();
+    expect(sizes()).toEqual([4, 2]);
+    expect(eventsSent().map((e) => e[3])).toEqual(['0', '1', '2', '3', '4', '5']);
+  });
+
+  it('send body text at once past 4 MiB, without waiting for idle time', () => {
+    const text = 'y'.repeat(3 * 1024 * 1024);
+    emitter.emitChunk(3, text);
+    expect(batches).toHaveLength(0);
+    emitter.emitChunk(3, text);
+    expect(batches.map((b) => b.records.map((r) => (r as PageRecord & { text: string }).text.length))).toEqual([[text.length], [text.length]]);
+  });
+
+  it('in a hidden page, send at the end of the task', async () => {
+    visibility = 'hidden';
+    emitter.emitEvent(1, 'message', message(1), 'http://x');
+    expect(batches).toHaveLength(0);
+    await endOfTask();
+    expect(sizes()).toEqual([1]);
+  });
+
+  it('send what waits when the page is left', () => {
+    emitter.emitEvent(1, 'message', message(1), 'http://x');
+    window.dispatchEvent(new Event('pagehide'));
+    expect(sizes()).toEqual([1]);
+  });
+});
