@@ -25,7 +25,7 @@ export interface FirehoseResult {
 }
 
 /** Runs `body` alternately in the two browsers, `runs` times each (after one warm-up each). */
-async function alternate<T>(pair: Pair, runs: number, body: (which: 'with' | 'without') => Promise<T>): Promise<Arms<T>> {
+async function alternate<T>(runs: number, body: (which: 'with' | 'without') => Promise<T>): Promise<Arms<T>> {
   await body('with');
   await body('without');
   const out: Arms<T> = { with: [], without: [] };
@@ -42,7 +42,7 @@ export async function firehose(pair: Pair, server: BenchServer, kind: 'eventsour
   const fn = kind === 'eventsource' ? 'benchEventSource' : 'benchFetch';
   const url = `/fire?n=${n}`;
   const cpu = { with: emptyCpu(), without: emptyCpu() };
-  const results = await alternate(pair, runs, async (which) => {
+  const results = await alternate(runs, async (which) => {
     const launched = pair[which];
     return inPage(launched, `${server.origin}/blank`, async (page) => {
       const before = cpuNow(launched);
@@ -103,7 +103,7 @@ export async function floor(pair: Pair, server: BenchServer, n: number, runs: nu
   const launched = pair.without;
   const one = (variant: string | undefined) =>
     inPage(launched, `${server.origin}/blank`, async (page) => ((await page.evaluate(call('benchEventSource', `/fire?n=${n}&r=${Math.random()}`, n, variant ?? null))) as { ms: number }).ms);
-  const arms = await alternate(pair, runs, (which) => one(which === 'with' ? extra : undefined));
+  const arms = await alternate(runs, (which) => one(which === 'with' ? extra : undefined));
   return { extra, ms: { plain: arms.without, extra: arms.with }, load: load() };
 }
 
@@ -118,7 +118,7 @@ export interface LatencyResult {
 /** Per-event delay from the server's write to the page's listener, at a steady rate. */
 export async function latency(pair: Pair, server: BenchServer, kind: 'eventsource' | 'fetch', n: number, rate: number, runs: number): Promise<LatencyResult> {
   const fn = kind === 'eventsource' ? 'latencyEventSource' : 'latencyFetch';
-  const arms = await alternate(pair, runs, (which) =>
+  const arms = await alternate(runs, (which) =>
     inPage(pair[which], `${server.origin}/blank`, (page) => page.evaluate(call(fn, `/paced?n=${n}&rate=${rate}&r=${Math.random()}`, n)) as Promise<number[]>),
   );
   return { kind, rate, n, delays: { with: arms.with.flat(), without: arms.without.flat() }, load: load() };
@@ -133,7 +133,7 @@ export interface CreateResult {
 
 /** 10 000 EventSources created and closed in a loop. */
 export async function creation(pair: Pair, server: BenchServer, n: number, runs: number): Promise<CreateResult> {
-  const arms = await alternate(pair, runs, (which) =>
+  const arms = await alternate(runs, (which) =>
     inPage(pair[which], `${server.origin}/blank`, (page) => page.evaluate(call('benchCreate', `/fire?n=1&r=${Math.random()}`, n)) as Promise<number>),
   );
   let shares: Record<Share, number> | undefined;
@@ -153,7 +153,7 @@ export interface IdleResult {
 
 /** A page with no SSE at all: its load time, with and without the extension. */
 export async function idle(pair: Pair, server: BenchServer, runs: number): Promise<IdleResult> {
-  const arms = await alternate(pair, runs, (which) =>
+  const arms = await alternate(runs, (which) =>
     inPage(pair[which], `${server.origin}/idle?r=${Math.random()}`, async (page) => {
       await page.waitForFunction(() => performance.getEntriesByType('navigation')[0] && (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd > 0, { polling: 50 });
       return page.evaluate(() => {

@@ -17,7 +17,7 @@ import { runParserBench } from './parser-core';
 import { panelScale } from './panel-scale';
 import { pipeline } from './pipeline';
 import { startBenchServer } from './server';
-import { f0, f1, f2, int, load, loadText, median, table } from './stats';
+import { f0, f2, int, load, loadText, median, table } from './stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -93,7 +93,7 @@ try {
             for (const q of [50, 99]) {
               const w = p(r.delays.with, q);
               const wo = p(r.delays.without, q);
-              rows.push([`${kind}: delay p${q} at ${r.rate}/s`, `${f2(wo)} ms`, `${f2(w)} ms`, `+${f2(w - wo)} ms`, '']);
+              rows.push([`${kind}: delay p${q} at ${r.rate}/s`, `${f2(wo)} ms`, `${f2(w)} ms`, `${w >= wo ? '+' : ''}${f2(w - wo)} ms`, '']);
             }
           }
         }

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Ajv from 'ajv';
 import type { Frame } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, type BrowserName, type Launched } from '../scripts/launch';
 import type { CaptureLog } from '../src/shared/capture/capture';
 import schema from '../src/shared/capture/capture.schema.json';

@@ -49,6 +49,12 @@ function idle(didTimeout = false): void {
   for (const cb of idleCallbacks.splice(0)) cb(new FakeIdleDeadline(didTimeout) as unknown as IdleDeadline);
 }
 
+/** The page is idle for a while: two idle moments with nothing new between them. */
+function quiet(): void {
+  idle();
+  idle();
+}
+
 /** The end of the current task (the emitter's MessageChannel delivers after it). */
 const endOfTask = () => new Promise((resolve) => setTimeout(resolve, 20));
 
@@ -75,7 +81,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  idle();
+  quiet();
   await endOfTask();
   batches.length = 0;
   dataReads = 0;
@@ -95,9 +101,11 @@ describe('the page hook’s batches', () => {
     expect(batches).toHaveLength(0);
     expect(dataReads, 'event data read before the page was idle').toBe(0);
     idle();
+    expect(batches, 'sent at the first idle moment after the events').toHaveLength(0);
+    idle();
     expect(dataReads).toBe(2500);
     expect(sizes()).toEqual([1000, 1000, 500]);
-    expect(eventsSent()).toEqual(sent.map((e, i) => [1, 'message', `{"n":${i}}`, String(i)]));
+    expect(eventsSent()).toEqual(sent.map((_, i) => [1, 'message', `{"n":${i}}`, String(i)]));
     const run = batches[0]!.records[0] as EventRun;
     expect(run.origin).toBe('http://x');
     expect(run.t[0]).toBe(emitter.timeOrigin + sent[0]!.timeStamp);
@@ -109,7 +117,7 @@ describe('the page hook’s batches', () => {
     emitter.emit({ k: 'close', sid: 1, t: 5 });
     emitter.emitEvent(2, 'message', message(3), 'http://y');
     emitter.emitEvent(1, 'message', message(4), 'http://x');
-    idle();
+    quiet();
     expect(batches).toHaveLength(1);
     expect(batches[0]!.records.map((r) => (r.k === 'events' ? `${r.sid}:${r.type.join(',')}` : r.k))).toEqual(['1:message,tick', 'close', '2:message', '1:message']);
   });
@@ -136,12 +144,22 @@ describe('the page hook’s batches', () => {
     }
     expect(sizes()).toEqual([32, 1, 6]);
     // Idle at last: batches wait for idle time again.
-    idle();
+    quiet();
     emitter.emitEvent(1, 'message', message(200), 'http://x');
     await endOfTask();
     expect(sizes()).toEqual([32, 1, 6]);
-    idle();
+    quiet();
     expect(sizes()).toEqual([32, 1, 6, 1]);
+  });
+
+  it('wait for an idle moment with nothing new since the one before (a burst has idle moments too)', () => {
+    emitter.emitEvent(1, 'message', message(1), 'http://x');
+    idle();
+    emitter.emitEvent(1, 'message', message(2), 'http://x');
+    idle();
+    expect(batches).toHaveLength(0);
+    idle();
+    expect(sizes()).toEqual([2]);
   });
 
   it('an idle callback that timed out sends, but batches still wait for idle time after it', async () => {
@@ -156,9 +174,23 @@ describe('the page hook’s batches', () => {
   it('keep each message under 4 MiB of text, cutting a run where it must', () => {
     const mb = 'x'.repeat(1024 * 1024);
     for (let i = 0; i < 6; i++) emitter.emitEvent(1, 'message', message(i, mb), 'http://x');
-    idle();
+    quiet();
     expect(sizes()).toEqual([4, 2]);
     expect(eventsSent().map((e) => e[3])).toEqual(['0', '1', '2', '3', '4', '5']);
+  });
+
+  it('copy a fetch body’s bytes, and decode them when sent', () => {
+    const decoder = new TextDecoder();
+    const wire = new TextEncoder().encode('data: «é»\n\n');
+    const first = wire.slice(0, 9); // ends inside the é
+    emitter.emitBytes(4, decoder, first, true);
+    first.fill(0x41); // the page reuses its buffer
+    emitter.emitBytes(4, decoder, wire.slice(9), true);
+    emitter.emitBytes(4, decoder, new Uint8Array(0), false);
+    quiet();
+    const chunks = batches.flatMap((b) => b.records) as (PageRecord & { k: 'chunk' })[];
+    expect(chunks.map((c) => c.text).join('')).toBe('data: «é»\n\n');
+    expect(chunks.map((c) => c.bytes)).toEqual([9, wire.length - 9]);
   });
 
   it('send body text at once past 4 MiB, without waiting for idle time', () => {

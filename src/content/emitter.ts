@@ -22,17 +22,20 @@ export const newSid = () => nextSid++;
 // ---- batching ------------------------------------------------------------------------------
 //
 // The page hook runs on the page's thread, so it keeps its work out of the page's busy moments.
-// An EventSource event is kept as the page's own MessageEvent, and its fields are read when its
-// batch is sent: in Chromium, a listener that reads `data` and `lastEventId` makes a firehose
-// page take 1.9× as long, one that keeps the event 1.3×, as one doing nothing does (bench/README.md).
-// Batches are sent when the page is idle, or once the first record has waited MAX_WAIT_MS,
-// checked as records come (an idle callback's timeout is itself a task, queued behind the
-// events of a busy page). From then on, until the page is idle again, a batch goes at the end of
-// each task, or sooner once it is BATCH_MS old or MAX_BATCH records long: one second's backlog
-// at once, then small steps, rather than a long pause every second. So a burst shorter than
-// MAX_WAIT_MS is not slowed by us, and under a longer firehose the panel stays within about a
-// second. A hidden page sends at the end of each task (its idle callbacks may be held back), and
-// a page being left sends what it has (pagehide).
+// - What it can read later, it keeps: an EventSource event as the page's own MessageEvent (in
+//   Chromium, a listener that reads `data` and `lastEventId` makes a firehose page take 1.9× as
+//   long, one that keeps the event 1.3×, as one doing nothing does: bench/README.md), and a
+//   fetch body's bytes as a copy, decoded when sent.
+// - Batches are sent when the page is idle: at an idle moment with no new record since the one
+//   before (a burst has idle moments too), or once the first record has waited MAX_WAIT_MS,
+//   checked as records come (an idle callback's timeout is itself a task, queued behind the
+//   events of a busy page). From then on, until the page is idle again, a batch goes at the end
+//   of each task, or sooner once it is BATCH_MS old or MAX_BATCH records long: one second's
+//   backlog at once, then small steps, rather than a long pause every second.
+// So a burst shorter than MAX_WAIT_MS is not slowed by us, and under a longer firehose the
+// panel stays within about a second of the page plus the time to send that second's backlog.
+// A hidden page sends at the end of each task (its idle callbacks may be held back), and a page
+// being left sends what it has (pagehide).
 
 const MAX_WAIT_MS = 1000;
 const BATCH_MS = 50;
@@ -53,11 +56,25 @@ interface HeldRun {
   events: MessageEvent[];
 }
 
+/**
+ * Body bytes of a fetch() stream, decoded when sent. A copy: the page may reuse, change or
+ * transfer the buffer it was given.
+ */
+interface HeldBytes {
+  k: 'bytes';
+  sid: number;
+  t: number;
+  decoder: TextDecoder;
+  bytes: Uint8Array;
+  /** More bytes may follow (decode with `stream: true`). */
+  stream: boolean;
+}
+
 // Bare: an index setter the page puts on Array.prototype must not swallow our records.
-let pending: (PageRecord | HeldRun)[] = bare([]);
+let pending: (PageRecord | HeldRun | HeldBytes)[] = bare([]);
 /** Records in `pending`, each held event counted. */
 let pendingCount = 0;
-/** Characters of body text in `pending` (held events are measured when sent). */
+/** Characters of body text in `pending`, and bytes of held bodies (held events are measured when sent). */
 let pendingChars = 0;
 /** When the first record of `pending` came (performance.now()). */
 let pendingSince = 0;
@@ -79,6 +96,14 @@ const IDLE_OPTIONS = bare({ timeout: MAX_WAIT_MS });
 export const timeStampOf = uncurry(getter(Event.prototype, 'timeStamp') as (this: Event) => number);
 export const dataOf = uncurry(getter(MessageEvent.prototype, 'data') as (this: MessageEvent) => string);
 const lastEventIdOf = uncurry(getter(MessageEvent.prototype, 'lastEventId') as (this: MessageEvent) => string);
+const NativeUint8Array = Uint8Array;
+const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as Uint8Array;
+const byteLengthOf = uncurry(getter(typedArrayProto, 'byteLength') as (this: Uint8Array) => number);
+// `set` copies from a typed array without reading anything the page can change (unlike slice(),
+// which asks the array's constructor for its species).
+const setBytes = uncurry(typedArrayProto.set as (this: Uint8Array, source: Uint8Array) => void);
+const decode = uncurry(TextDecoder.prototype.decode);
+const STREAM = bare({ stream: true });
 
 /** Sends everything pending, in messages of at most MAX_BATCH records and BATCH_CHARS characters. */
 function flush(): void {
@@ -108,14 +133,39 @@ function flush(): void {
     count = 0;
     chars = 0;
   };
+  const put = (record: PageRecord, size: number) => {
+    if (count > 0 && (count === MAX_BATCH || chars + size > BATCH_CHARS)) next();
+    records[records.length] = record;
+    count++;
+    chars += size;
+  };
+  // Body text goes in pieces of at most BATCH_CHARS (the bridge refuses a chunk over
+  // LIMITS.chunk); its wire size (`bytes`) goes with the first, the others say 0.
+  const putText = (sid: number, t: number, text: string, bytes: number | undefined) => {
+    let at = 0;
+    do {
+      let end = at + BATCH_CHARS;
+      // Not between the two halves of a surrogate pair.
+      if (end < text.length && ((apply(charCodeAt, text, [end - 1]) as number) & 0xfc00) === 0xd800) end--;
+      const piece = end >= text.length && at === 0 ? text : (apply(slice, text, [at, end]) as string);
+      put(bytes === undefined ? { k: 'chunk', sid, t, text: piece } : { k: 'chunk', sid, t, text: piece, bytes: at === 0 ? bytes : 0 }, piece.length);
+      at = end;
+    } while (at < text.length);
+  };
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
+    if (item.k === 'chunk') {
+      putText(item.sid, item.t, item.text, item.bytes);
+      continue;
+    }
+    if (item.k === 'bytes') {
+      const text = item.stream ? decode(item.decoder, item.bytes, STREAM) : decode(item.decoder, item.bytes);
+      const size = byteLengthOf(item.bytes);
+      if (text !== '' || size > 0) putText(item.sid, item.t, text, size);
+      continue;
+    }
     if (item.k !== 'held') {
-      const size = item.k === 'chunk' ? item.text.length : 0;
-      if (count > 0 && (count === MAX_BATCH || chars + size > BATCH_CHARS)) next();
-      records[records.length] = item;
-      count++;
-      chars += size;
+      put(item, 0);
       continue;
     }
     let out: EventRun | null = null;
@@ -158,9 +208,24 @@ function schedule(): void {
   }
 }
 
+/** `pendingCount` at the last idle moment that came in the middle of a burst (see onIdle). */
+let countAtIdle = 0;
+
 function onIdle(deadline: IdleDeadline): void {
   idleScheduled = false;
-  if (!apply(didTimeoutOf, deadline, [])) keepingUp = false;
+  const timedOut = apply(didTimeoutOf, deadline, []);
+  const age = perfNow() - pendingSince;
+  // Records came since the last idle moment: the page may be in the middle of a burst (a fetch
+  // body comes in chunks, with idle moments between them), and sending now would hold up its
+  // next chunk. So a batch goes at an idle moment with nothing new since the one before.
+  if (!timedOut && pendingCount > 0 && pendingCount !== countAtIdle && age < MAX_WAIT_MS) {
+    countAtIdle = pendingCount;
+    idleScheduled = true;
+    apply(requestIdleCallback, window, [onIdle, bare({ timeout: MAX_WAIT_MS - age })]);
+    return;
+  }
+  if (!timedOut) keepingUp = false;
+  countAtIdle = 0;
   flush();
 }
 
@@ -214,22 +279,22 @@ export function emitEvent(sid: number, type: string, event: MessageEvent, origin
   added(0);
 }
 
-/**
- * Body text of stream `sid` as the page read it; `bytes` is its size on the wire, when known.
- * A long text (a whole body read with text()) goes in pieces of at most BATCH_CHARS (the
- * bridge refuses a chunk over LIMITS.chunk): `bytes` goes with the first, the others say 0.
- */
+/** Body text of stream `sid` as the page read it; `bytes` is its size on the wire, when known. */
 export function emitChunk(sid: number, text: string, bytes?: number): void {
-  const t = now();
-  let at = 0;
-  do {
-    let end = at + BATCH_CHARS;
-    // Not between the two halves of a surrogate pair.
-    if (end < text.length && ((apply(charCodeAt, text, [end - 1]) as number) & 0xfc00) === 0xd800) end--;
-    const piece = end >= text.length && at === 0 ? text : (apply(slice, text, [at, end]) as string);
-    emit(bytes === undefined ? { k: 'chunk', sid, t, text: piece } : { k: 'chunk', sid, t, text: piece, bytes: at === 0 ? bytes : 0 });
-    at = end;
-  } while (at < text.length);
+  emit(bytes === undefined ? { k: 'chunk', sid, t: now(), text } : { k: 'chunk', sid, t: now(), text, bytes });
+}
+
+/**
+ * Body bytes of stream `sid` as the page read them, decoded with `decoder` when sent (`stream`:
+ * more may follow; the last call, with stream false, gives what the decoder still holds).
+ */
+export function emitBytes(sid: number, decoder: TextDecoder, bytes: Uint8Array, stream: boolean): void {
+  const size = byteLengthOf(bytes);
+  const copy = new NativeUint8Array(size);
+  setBytes(copy, bytes);
+  run = null;
+  pending[pending.length] = { k: 'bytes', sid, t: now(), decoder, bytes: copy, stream };
+  added(size);
 }
 
 // ---- the page's stack ------------------------------------------------------------------------

@@ -29,7 +29,7 @@ export async function startReplayServer(plan: ReplayPlan, port = 0, host = '127.
     const target = new URL(req.url ?? '/', 'http://replay');
     const numbered = /^\/streams\/(\d+)\/?$/.exec(target.pathname);
     const stream = numbered ? plan.streams[Number(numbered[1]) - 1] : byPath.get(target.pathname + target.search);
-    if (stream) return serveStream(stream, req, res, cors);
+    if (stream) return serveStream(stream, res, cors);
     if (target.pathname === '/' || target.pathname === '/streams' || target.pathname === '/streams/') {
       const json = target.searchParams.has('json') || (req.headers.accept ?? '').includes('application/json');
       const body = json ? JSON.stringify(listingJson(plan, url, connections), null, 2) : listingText(plan, url).join('\n') + '\n';
@@ -38,7 +38,7 @@ export async function startReplayServer(plan: ReplayPlan, port = 0, host = '127.
     res.writeHead(404, { ...cors, 'content-type': 'text/plain; charset=utf-8' }).end(`No captured stream at ${target.pathname}${target.search}; see ${url}/\n`);
   });
 
-  function serveStream(stream: StreamPlan, req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): void {
+  function serveStream(stream: StreamPlan, res: ServerResponse, cors: Record<string, string>): void {
     const count = ++connections[stream.n - 1]!;
     const attempt = stream.attempts[count - 1];
     // Past the captured attempts: 204 No Content tells an EventSource to stop reconnecting.

@@ -5,8 +5,8 @@
 // for one (never reading ahead, never buffering), so cancel, abort and errors reach the page
 // as before. text(), arrayBuffer() and bytes() stay native; what they resolve with is recorded.
 import { replaceFunction, replaceGetter } from '../disguise';
-import { emit, emitChunk, emitWithStack, newSid, now, stackMark } from '../emitter';
-import { SafeWeakMap, apply, bare, getter, promiseThen, uncurry } from '../native';
+import { emit, emitBytes, emitChunk, emitWithStack, newSid, now, stackMark } from '../emitter';
+import { SafeWeakMap, apply, bare, getter, promiseThen } from '../native';
 import { isEventStream } from '../sse-mime';
 import { describeError, headerList } from './shared';
 
@@ -26,8 +26,6 @@ const lockedOf = getter(ReadableStream.prototype, 'locked') as (this: ReadableSt
 const read = ReadableStreamDefaultReader.prototype.read;
 const releaseLock = ReadableStreamDefaultReader.prototype.releaseLock;
 const cancelReader = ReadableStreamDefaultReader.prototype.cancel;
-const decode = uncurry(TextDecoder.prototype.decode);
-const byteLengthOf = uncurry(getter(Object.getPrototypeOf(Uint8Array.prototype) as object, 'byteLength') as (this: Uint8Array) => number);
 const bufferByteLengthOf = getter(ArrayBuffer.prototype, 'byteLength') as (this: ArrayBuffer) => number;
 const controllerProto = ReadableByteStreamController.prototype;
 const enqueue = controllerProto.enqueue;
@@ -49,14 +47,6 @@ interface Observed {
   ended: boolean;
 }
 const observed = new SafeWeakMap<Response, Observed>();
-
-const STREAM = bare({ stream: true });
-
-function chunk(o: Observed, bytes: Uint8Array, stream: boolean): void {
-  const text = stream ? decode(o.decoder, bytes, STREAM) : decode(o.decoder, bytes);
-  const size = byteLengthOf(bytes);
-  if (text !== '' || size > 0) emitChunk(o.sid, text, size);
-}
 
 function end(o: Observed, how: 'done' | 'aborted' | 'error' | 'cancelled', error = ''): void {
   if (o.ended) return;
@@ -114,14 +104,14 @@ function passThrough(native: ReadableStream<Uint8Array>, o: Observed): ReadableS
           (result: ReadableStreamReadResult<Uint8Array>) => {
             release();
             if (result.done) {
-              chunk(o, new NativeUint8Array(0), false); // flushes a truncated character, if any
+              emitBytes(o.sid, o.decoder, new NativeUint8Array(0), false); // flushes a truncated character, if any
               end(o, 'done');
               apply(closeController, controller, []);
               const request = apply(byobRequestOf, controller, []);
               if (request) apply(respond, request, [0]);
               return;
             }
-            chunk(o, result.value, true);
+            emitBytes(o.sid, o.decoder, result.value, true);
             apply(enqueue, controller, [result.value]);
           },
           (error: unknown) => {
@@ -164,7 +154,7 @@ function recordResult(key: 'text' | 'arrayBuffer' | 'bytes' | 'json' | 'blob' | 
         (value: never) => {
           const content = toBytes?.(value);
           if (typeof content === 'string') emitChunk(o.sid, content);
-          else if (content) chunk(o, content, false);
+          else if (content) emitBytes(o.sid, o.decoder, content, false);
           end(o, 'done', toBytes ? '' : `read with ${key}(): its text is not seen`);
           return value;
         },

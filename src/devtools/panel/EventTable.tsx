@@ -29,7 +29,7 @@ const COLUMNS: Record<ColumnId, { label: string; title: string; width: number }>
 
 export function EventTable({ store }: { store: PanelStore }) {
   const rows = store.rows();
-  const { widths, sort, relativeTime, gapMs, selectedEvent, selectedStream } = store.view;
+  const { widths, sort, relativeTime, gapMs, selectedEvent } = store.view;
   const columns = store.visibleColumns();
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);

@@ -59,7 +59,6 @@ export interface SseParserState {
 }
 
 const LF = 10;
-const CR = 13;
 const SPACE = 32;
 const COLON = 58;
 const BOM = 0xfeff;
