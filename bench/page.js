@@ -121,8 +121,8 @@ window.latencyFetch = async (url, n) => {
   return Array.from(delays);
 };
 
-/** Counts for the pipeline: the page's event count over time (epoch ms at each 1000th event). */
-window.pipelineEventSource = (url, n) =>
+/** Counts for the pipeline: the page's event count over time (epoch ms at each `step`th event). */
+window.pipelineEventSource = (url, n, step = 1000) =>
   new Promise((resolve, reject) => {
     const origin = performance.timeOrigin;
     const marks = [];
@@ -132,7 +132,7 @@ window.pipelineEventSource = (url, n) =>
     window.pageCount = () => count;
     es.onmessage = () => {
       count++;
-      if (count % 1000 === 0 || count === n) marks.push([origin + performance.now(), count]);
+      if (count % step === 0 || count === n) marks.push([origin + performance.now(), count]);
       if (count === n) {
         es.close();
         resolve({ t0, t: origin + performance.now(), marks });

@@ -16,6 +16,8 @@ import { f0, f1, int, load, loadText, percentile, table } from './stats';
 export interface PipelineRun {
   kind: 'eventsource' | 'fetch';
   n: number;
+  /** Events a second, for a stream at an ordinary rate; none for a firehose. */
+  rate?: number;
   pageMs: number;
   /** ms from the page's request to the panel holding the last event (null: it never did). */
   endToEndMs: number | null;
@@ -44,14 +46,14 @@ const RECORDER = `(() => {
 
 /**
  * How many events are wrong: those the panel holds must be the newest, n - held + 1 .. n, once
- * each, in order, and held + dropped must be n.
+ * each, in order (and, with `data`, with the firehose's data), and held + dropped must be n.
  */
-const CHECK = (n: number) => `(() => {
+const CHECK = (n: number, data: boolean) => `(() => {
   const store = globalThis.sseInspectorStore;
   const events = store.events.filter((e) => e.kind === 'event');
   const first = ${n} - events.length + 1;
   let wrong = Math.abs(events.length + store.counters.droppedEvents - ${n});
-  for (let i = 0; i < events.length; i++) if (events[i].id !== String(first + i) || events[i].data !== '{"n":' + (first + i) + '}') wrong++;
+  for (let i = 0; i < events.length; i++) if (events[i].id !== String(first + i) || (${data} && events[i].data !== '{"n":' + (first + i) + '}')) wrong++;
   return wrong;
 })()`;
 
@@ -59,14 +61,17 @@ async function panelNewest(panel: Frame): Promise<number> {
   return (await panel.evaluate(NEWEST)) as number;
 }
 
-export async function pipelineRun(launched: Launched, server: BenchServer, kind: 'eventsource' | 'fetch', n: number): Promise<PipelineRun> {
+/** One stream of `n` events: a firehose, or `rate` events a second. */
+export async function pipelineRun(launched: Launched, server: BenchServer, kind: 'eventsource' | 'fetch', n: number, rate?: number): Promise<PipelineRun> {
   const page: Page = await launched.browser.newPage();
   try {
     await page.goto(`${server.origin}/blank`);
     const panel = await openPanel(launched, page);
     await panel.evaluate(RECORDER);
     const fn = kind === 'eventsource' ? 'pipelineEventSource' : 'pipelineFetch';
-    const got = (await page.evaluate(`${fn}('/fire?n=${n}&r=${Math.random()}', ${n})`)) as { t0: number; t: number; marks: [number, number][] };
+    const url = rate ? `/paced?n=${n}&rate=${rate}&r=${Math.random()}` : `/fire?n=${n}&r=${Math.random()}`;
+    // At an ordinary rate the page notes every event (the lag is then each event's own).
+    const got = (await page.evaluate(`${fn}('${url}', ${n}, ${rate ? 1 : 1000})`)) as { t0: number; t: number; marks: [number, number][] };
     // Until the panel holds the last event, or stops moving for 20 s.
     let last = -1;
     let still = Date.now();
@@ -78,7 +83,7 @@ export async function pipelineRun(launched: Launched, server: BenchServer, kind:
       await new Promise((r) => setTimeout(r, 100));
     }
     const samples = (await panel.evaluate('globalThis.benchSamples')) as [number, number][];
-    const wrong = (await panel.evaluate(CHECK(n))) as number;
+    const wrong = (await panel.evaluate(CHECK(n, !rate))) as number;
     const newest = await panelNewest(panel);
     if (panel.page() !== page) await panel.page().close().catch(() => undefined);
 
@@ -107,6 +112,7 @@ export async function pipelineRun(launched: Launched, server: BenchServer, kind:
     return {
       kind,
       n,
+      rate,
       pageMs: got.t - got.t0,
       endToEndMs: done ? done[0] - got.t0 : null,
       panelNewest: newest,
@@ -120,18 +126,22 @@ export async function pipelineRun(launched: Launched, server: BenchServer, kind:
   }
 }
 
-/** One run per stream kind and per firehose length in `ns`. */
+/** A stream at an ordinary rate (an LLM's tokens, a feed): how soon the panel shows each event. */
+const PACED = { n: 100, rate: 20 };
+
+/** One run per stream kind and per firehose length in `ns`, then each kind at PACED's rate. */
 export async function pipeline(name: BrowserName, server: BenchServer, ns: number[], say: (s: string) => void): Promise<PipelineRun[]> {
   const launched = await launch(name, { devtools: true });
   try {
     say(`\n== ${name}: pipeline, page → panel (${ns.map(int).join(', ')} events, the panel open${name === 'chromium' ? ' in DevTools' : ' as a tab'}) ==`);
     const runs: PipelineRun[] = [];
     for (const n of ns) for (const kind of ['eventsource', 'fetch'] as const) runs.push(await pipelineRun(launched, server, kind, n));
+    for (const kind of ['eventsource', 'fetch'] as const) runs.push(await pipelineRun(launched, server, kind, PACED.n, PACED.rate));
     say(
       table(
         ['stream', 'events', 'page ms', 'page ev/s', 'end-to-end ev/s', 'newest in panel', 'lost/wrong', 'lag p50 ms', 'lag p95 ms', 'lag max ms', 'final lag ms', 'lag max events'],
         runs.map((r) => [
-          r.kind,
+          r.rate ? `${r.kind} ${r.rate}/s` : r.kind,
           int(r.n),
           f0(r.pageMs),
           int((r.n / r.pageMs) * 1000),

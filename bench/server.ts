@@ -3,7 +3,7 @@
 //   /fire?n=N              N small events (`id: i`, `data: {"n":i}`) as fast as the socket takes
 //                          them, from a body made once per N; then the response stays open
 //                          (an EventSource would reconnect) until the client goes away
-//   /paced?n=N&rate=R      N events at R a second, each one's data its send time (epoch ms)
+//   /paced?n=N&rate=R      N events at R a second (ids 1..N), each one's data its send time (epoch ms)
 //   /idle                  a page with no SSE at all: text, a table, a form, a few scripts
 import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
@@ -65,7 +65,7 @@ function paced(res: ServerResponse, n: number, rate: number): void {
     if (due <= sent) return;
     let text = '';
     const at = performance.timeOrigin + performance.now();
-    for (; sent < due; sent++) text += `data: ${at.toFixed(3)}\n\n`;
+    for (; sent < due; sent++) text += `id: ${sent + 1}\ndata: ${at.toFixed(3)}\n\n`;
     res.write(text);
     if (sent >= n) clearInterval(timer);
   }, 2);

@@ -152,12 +152,29 @@ describe('the page hook’s batches', () => {
     expect(sizes()).toEqual([32, 1, 6, 1]);
   });
 
-  it('wait for an idle moment with nothing new since the one before (a burst has idle moments too)', () => {
-    emitter.emitEvent(1, 'message', message(1), 'http://x');
+  it('in a burst, wait for an idle moment with no burst since the one before (a burst has idle moments too)', () => {
+    const burst = (from: number) => {
+      for (let i = from; i < from + 16; i++) emitter.emitEvent(1, 'message', message(i), 'http://x');
+    };
+    burst(0);
     idle();
-    emitter.emitEvent(1, 'message', message(2), 'http://x');
+    burst(16);
     idle();
     expect(batches).toHaveLength(0);
+    emitter.emitEvent(1, 'message', message(32), 'http://x'); // not a burst
+    idle();
+    expect(sizes()).toEqual([33]);
+    // 16 KiB of body text is a burst too.
+    emitter.emitChunk(2, 'z'.repeat(16 * 1024));
+    idle();
+    expect(sizes()).toEqual([33]);
+    idle();
+    expect(sizes()).toEqual([33, 1]);
+  });
+
+  it('an ordinary stream’s record goes at the first idle moment', () => {
+    emitter.emitEvent(1, 'message', message(1), 'http://x');
+    emitter.emitChunk(2, 'data: token\n\n');
     idle();
     expect(sizes()).toEqual([2]);
   });

@@ -6,10 +6,6 @@
 // e2e/harness/test-server.ts). Results hold no times: only shapes, counts, orders and checksums.
 async ({ results, fnFacts, peer, key, sleep, fnv, concat, err, caught, settle, attrs }) => {
   const { out, run } = results();
-  // Whether the server saw the connection of request `k` close: after the page cancels the body,
-  // our pass-through must cancel the native one (Chromium then closes the connection; Firefox
-  // may keep it open). The server answers as soon as it sees the close.
-  const closed = async (k) => (await fetch(`/closed?key=${k}&ms=5000`)).text();
   /** Reads a default reader to its end: the bytes, and facts about the chunks (not their count). */
   const readAll = async (reader) => {
     const chunks = [];
@@ -318,7 +314,10 @@ async ({ results, fnFacts, peer, key, sleep, fnv, concat, err, caught, settle, a
     r.readAfter = await reader.read().then((x) => [x.done, x.value === undefined]);
     r.closed = await settle(reader.closed);
     r.after = [res.bodyUsed, res.body.locked];
-    r.serverSaw = await closed(k);
+    // Not whether the server saw the connection close: without the extension that depends on
+    // garbage collection (measured: Chromium closed it within 30 ms in some runs and kept it open
+    // 3 s in others, and always closed it after a forced GC; Firefox kept it open 3 s), so the
+    // two arms differed by chance.
     // Cancelling an unread body.
     const k2 = key('cancel-unread');
     const res2 = await fetch(`/sse?n=2&id=1&end=hang&key=${k2}`);

@@ -26,10 +26,10 @@ export const newSid = () => nextSid++;
 //   Chromium, a listener that reads `data` and `lastEventId` makes a firehose page take 1.9× as
 //   long, one that keeps the event 1.3×, as one doing nothing does: bench/README.md), and a
 //   fetch body's bytes as a copy, decoded when sent.
-// - Batches are sent when the page is idle: at an idle moment with no new record since the one
-//   before (a burst has idle moments too), or once the first record has waited MAX_WAIT_MS,
-//   checked as records come (an idle callback's timeout is itself a task, queued behind the
-//   events of a busy page). From then on, until the page is idle again, a batch goes at the end
+// - Batches are sent when the page is idle: at an idle moment, unless a burst of records came
+//   since the one before (a burst has idle moments too), or once the first record has waited
+//   MAX_WAIT_MS, checked as records come (an idle callback's timeout is itself a task, queued
+//   behind the events of a busy page). From then on, until the page is idle again, a batch goes at the end
 //   of each task, or sooner once it is BATCH_MS old or MAX_BATCH records long: one second's
 //   backlog at once, then small steps, rather than a long pause every second.
 // So a burst shorter than MAX_WAIT_MS is not slowed by us, and under a longer firehose the
@@ -208,24 +208,32 @@ function schedule(): void {
   }
 }
 
-/** `pendingCount` at the last idle moment that came in the middle of a burst (see onIdle). */
+/**
+ * A burst: at least this many records, or characters of body, came since the previous idle
+ * moment (an ordinary stream, an LLM's tokens, brings one or two records of a few hundred).
+ */
+const BURST = { records: 16, chars: 16 * 1024 };
+/** `pendingCount` and `pendingChars` at the last idle moment that came in a burst (see onIdle). */
 let countAtIdle = 0;
+let charsAtIdle = 0;
 
 function onIdle(deadline: IdleDeadline): void {
   idleScheduled = false;
   const timedOut = apply(didTimeoutOf, deadline, []);
   const age = perfNow() - pendingSince;
-  // Records came since the last idle moment: the page may be in the middle of a burst (a fetch
-  // body comes in chunks, with idle moments between them), and sending now would hold up its
-  // next chunk. So a batch goes at an idle moment with nothing new since the one before.
-  if (!timedOut && pendingCount > 0 && pendingCount !== countAtIdle && age < MAX_WAIT_MS) {
+  // A burst has idle moments too (a fetch body comes in chunks, with idle moments between
+  // them), and sending in one would hold up its next chunk: in a burst, a batch waits for an
+  // idle moment with no burst since the one before.
+  if (!timedOut && age < MAX_WAIT_MS && (pendingCount - countAtIdle >= BURST.records || pendingChars - charsAtIdle >= BURST.chars)) {
     countAtIdle = pendingCount;
+    charsAtIdle = pendingChars;
     idleScheduled = true;
     apply(requestIdleCallback, window, [onIdle, bare({ timeout: MAX_WAIT_MS - age })]);
     return;
   }
   if (!timedOut) keepingUp = false;
   countAtIdle = 0;
+  charsAtIdle = 0;
   flush();
 }
 
