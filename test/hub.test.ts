@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Hub } from '../src/background/hub';
 import { IdbLogStore, type LogStore } from '../src/background/log-store';
 import type { EventRecord } from '../src/shared/model';
-import { PROTOCOL_VERSION, type BridgeBatch, type PageRecord, type ToPanel } from '../src/shared/protocol';
+import { PROTOCOL_VERSION, wireToPanel, type BridgeBatch, type PageRecord, type ToPanel, type ToPanelWire } from '../src/shared/protocol';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
 import { prng } from './support/prng';
 
@@ -52,9 +52,9 @@ function stoppable(store: LogStore): LogStore & { stop(): void } {
   };
 }
 
-async function startHub(factory: IDBFactory, settings = DEFAULT_SETTINGS, live = (ids: number[]) => new Set(ids)) {
+async function startHub(factory: IDBFactory, settings = DEFAULT_SETTINGS, live = (ids: number[]) => new Set(ids), eventsAsJson = false) {
   const store = stoppable(await IdbLogStore.open(factory));
-  const hub = new Hub();
+  const hub = new Hub(eventsAsJson);
   const started = hub.start(store, settings, async (ids) => live(ids));
   return { hub, store, started };
 }
@@ -88,15 +88,15 @@ class FakeBridge {
 }
 
 /** A started hub on `factory`, with a bridge of one document connected to it. */
-async function withBridge(factory: IDBFactory) {
-  const run = await startHub(factory);
+async function withBridge(factory: IDBFactory, eventsAsJson = false) {
+  const run = await startHub(factory, DEFAULT_SETTINGS, undefined, eventsAsJson);
   await run.started;
   const bridge = new FakeBridge('doc');
   bridge.connect(run.hub);
   return { ...run, bridge };
 }
 
-/** A panel: applies the snapshot and deltas it gets, as the panel's store does. */
+/** A panel: applies the snapshot and deltas it gets, as the panel's connection and store do. */
 function panelOf(hub: Hub) {
   const port = new FakePort('panel');
   hub.connect(port.asPort());
@@ -105,7 +105,7 @@ function panelOf(hub: Hub) {
     port,
     events(): EventRecord[] {
       let events: EventRecord[] = [];
-      for (const m of port.received as ToPanel[]) {
+      for (const m of (port.received as ToPanelWire[]).map(wireToPanel)) {
         if (m.kind === 'snapshot') events = [...m.events];
         else events.push(...m.events);
       }
@@ -188,6 +188,23 @@ describe('Hub: storage and acknowledgements', () => {
     expect(early.events().map((e) => e.data)).toEqual(['e1', 'e2']);
     expect(late.events().map((e) => e.data)).toEqual(['e1', 'e2']);
     expect(late.port.received[0]).toMatchObject({ kind: 'snapshot' });
+  });
+
+  it('with events as JSON (Firefox), panels get the stored JSON text, and read the same events', async () => {
+    const factory = new IDBFactory();
+    const { hub, bridge, store } = await withBridge(factory, true);
+    const panel = panelOf(hub);
+    bridge.send([create, event(1), event(2)]);
+    await sleep(120);
+    const delta = panel.port.received.find((m) => (m as ToPanelWire).kind === 'delta') as ToPanelWire;
+    expect(delta.events).toEqual([]);
+    expect(JSON.parse(delta.eventsJson!).map((e: EventRecord) => e.data)).toEqual(['e1', 'e2']);
+    expect(panel.events().map((e) => e.data)).toEqual(['e1', 'e2']);
+    // What was stored is that same text: a restarted hub has the events.
+    store.stop();
+    const restarted = await startHub(factory);
+    await restarted.started;
+    expect(panelOf(restarted.hub).events().map((e) => e.data)).toEqual(['e1', 'e2']);
   });
 
   it('a navigation without preserve log replaces the stored log; with it, keeps it', async () => {

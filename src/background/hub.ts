@@ -1,10 +1,11 @@
+/// <reference types="vite/client" />
 // Routes messages between the bridges (writers) and the panels (readers) of each tab, and keeps
 // the logs in storage. Changes are flushed every PUSH_INTERVAL_MS: written in one transaction,
 // and only once that committed are the bridges' batches acknowledged and the panels told. So a
 // background stopped at any moment restarts with what it acknowledged, and the bridges resend
 // the rest (applied once: TabLog.applyBatch).
 import type { Runtime } from 'webextension-polyfill';
-import { PORT_NAMES, PROTOCOL_VERSION, type BridgeAck, type BridgeBatch, type FromPanel, type ToPanel } from '../shared/protocol';
+import { PORT_NAMES, PROTOCOL_VERSION, type BridgeAck, type BridgeBatch, type FromPanel, type ToPanelWire } from '../shared/protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import { NO_STORE, type LogStore, type TabSave } from './log-store';
 import type { NetworkAttempt } from './network';
@@ -23,7 +24,7 @@ interface Ack {
 /** One tab's flushed changes: written first, then acknowledged and sent. */
 interface Outgoing {
   save: TabSave | null;
-  message: ToPanel | null;
+  message: ToPanelWire | null;
   /** The panels subscribed when the changes were taken (a later one gets them in its snapshot). */
   recipients: Runtime.Port[];
   acks: Ack[];
@@ -50,6 +51,14 @@ export class Hub {
   private writing = false;
   private lastWriteFailed = false;
   private store: LogStore = NO_STORE;
+
+  /**
+   * `eventsAsJson` (Firefox): the panels get new events as the JSON text written to storage (see
+   * ToPanelWire); Firefox's structured clone of the records was a fifth of the extension
+   * process's work under a firehose. Chrome writes every message as JSON anyway, so there the
+   * records go as they are.
+   */
+  constructor(private readonly eventsAsJson = import.meta.env.MODE === 'firefox') {}
 
   /**
    * Restores the stored logs, keeping those of the tabs that `liveTabs` says still exist,
@@ -213,7 +222,7 @@ export class Hub {
       return;
     }
     let save: TabSave;
-    let message: ToPanel | null;
+    let message: ToPanelWire | null;
     if (reset || this.rewrite.delete(tabId)) {
       const snapshot = log.snapshot();
       const delta = log.takeDelta();
@@ -225,6 +234,10 @@ export class Hub {
       message = delta;
       const changes = { streams: delta?.streams ?? [], removedStreams: delta?.removedStreams ?? [], events: delta?.events ?? [] };
       save = { tabId, replace: false, meta: log.saveMeta(), ...changes, archived: [] };
+    }
+    if (this.eventsAsJson && message && message.events === save.events && save.events.length > 0 && recipients.length > 0) {
+      save.eventsJson = JSON.stringify(save.events);
+      message = { ...message, events: [], eventsJson: save.eventsJson } satisfies ToPanelWire;
     }
     this.staged.push({ save, message, recipients, acks });
     this.schedule();
@@ -266,7 +279,7 @@ export class Hub {
   }
 }
 
-function post(port: Runtime.Port, msg: ToPanel | BridgeAck): void {
+function post(port: Runtime.Port, msg: ToPanelWire | BridgeAck): void {
   try {
     port.postMessage(msg);
   } catch {

@@ -19,6 +19,8 @@ export interface TabSave {
   archived: Stream[];
   /** Records added since the last save (all kept ones with `replace`). */
   events: EventRecord[];
+  /** `events` as JSON, when the hub made it already (to send it to the panels too). */
+  eventsJson?: string;
 }
 
 export interface StoredTab {
@@ -131,7 +133,7 @@ export class IdbLogStore implements LogStore {
       for (const id of save.removedStreams) streams.delete([tabId, id]);
       for (const stream of save.archived) streams.put({ tabId, id: stream.id, stream, archived: true } satisfies StreamRow);
       if (events.length > 0) {
-        const row: ChunkRow = { tabId, first: events[0]!.seq, last: events[events.length - 1]!.seq, json: JSON.stringify(events) };
+        const row: ChunkRow = { tabId, first: events[0]!.seq, last: events[events.length - 1]!.seq, json: save.eventsJson ?? JSON.stringify(events) };
         chunkStore.put(row);
         chunks.push([row.first, row.last]);
       }

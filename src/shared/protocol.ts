@@ -168,6 +168,21 @@ export interface LogDelta {
 
 export type ToPanel = LogSnapshot | LogDelta;
 
+/**
+ * A ToPanel message as the background may send it in Firefox: its events as the JSON text the
+ * background also stores (`events` is then empty). Firefox clones messages object by object, and
+ * one string clones far faster than thousands of records; the panel's connection turns it back
+ * into a ToPanel (see wireToPanel).
+ */
+export type ToPanelWire = ToPanel & { eventsJson?: string };
+
+/** What the panel's connection gives on: a ToPanel, with its events parsed if they came as JSON. */
+export function wireToPanel(msg: ToPanelWire): ToPanel {
+  if (msg.eventsJson === undefined) return msg;
+  const { eventsJson, ...rest } = msg;
+  return { ...rest, events: JSON.parse(eventsJson) as EventRecord[] };
+}
+
 // ---- validation of what the page sends ----------------------------------------------------
 
 /** Size caps for strings coming from the page (UTF-16 code units). */
