@@ -133,8 +133,10 @@ function flush(): void {
     count = 0;
     chars = 0;
   };
+  /** Whether a record of `size` characters must go in the next message. */
+  const full = (size: number) => count > 0 && (count === MAX_BATCH || chars + size > BATCH_CHARS);
   const put = (record: PageRecord, size: number) => {
-    if (count > 0 && (count === MAX_BATCH || chars + size > BATCH_CHARS)) next();
+    if (full(size)) next();
     records[records.length] = record;
     count++;
     chars += size;
@@ -172,7 +174,7 @@ function flush(): void {
     for (let j = 0; j < item.events.length; j++) {
       const event = item.events[j]!;
       const data = dataOf(event);
-      if (count > 0 && (count === MAX_BATCH || chars + data.length > BATCH_CHARS)) {
+      if (full(data.length)) {
         next();
         out = null;
       }
