@@ -17,6 +17,8 @@ export interface FirehoseResult {
   ms: Arms<number>;
   /** ms from the first event to the last, per run. */
   steadyMs: Arms<number>;
+  /** fetch: ms from `fetch()` to its Response, per run (the request's own cost, before any body). */
+  responseMs?: Arms<number>;
   /** CPU ms per run, by process, averaged over the runs. */
   cpu: { with: CpuByKind; without: CpuByKind };
   /** Chromium, with the extension: ms in the page's renderer by whose code ran, one extra run. */
@@ -46,7 +48,7 @@ export async function firehose(pair: Pair, server: BenchServer, kind: 'eventsour
     const launched = pair[which];
     return inPage(launched, `${server.origin}/blank`, async (page) => {
       const before = cpuNow(launched);
-      const r = (await page.evaluate(call(fn, `${url}&r=${Math.random()}`, n))) as { ms: number; firstMs: number };
+      const r = (await page.evaluate(call(fn, `${url}&r=${Math.random()}`, n))) as { ms: number; firstMs: number; responseMs?: number };
       // What the extension does after the page has its events (the background's parsing and
       // storing) is part of its cost: wait until the browser is quiet again.
       await settle(launched.browser.process()?.pid, launched, before);
@@ -65,6 +67,7 @@ export async function firehose(pair: Pair, server: BenchServer, kind: 'eventsour
     n,
     ms: { with: results.with.map((r) => r.ms), without: results.without.map((r) => r.ms) },
     steadyMs: { with: results.with.map((r) => r.ms - r.firstMs), without: results.without.map((r) => r.ms - r.firstMs) },
+    ...(kind === 'fetch' ? { responseMs: { with: results.with.map((r) => r.responseMs!), without: results.without.map((r) => r.responseMs!) } } : {}),
     cpu,
     shares,
     load: load(),
@@ -85,7 +88,7 @@ async function settle(root: number | undefined, launched: Pair['with'], _before:
   }
 }
 
-export type FloorExtra = 'noop' | 'keep' | 'read';
+export type FloorExtra = 'noop' | 'keep' | 'read' | 'copy';
 
 export interface FloorResult {
   extra: FloorExtra;
@@ -95,14 +98,16 @@ export interface FloorResult {
 }
 
 /**
- * What any in-page observer costs at the least, without the extension: the same EventSource
- * firehose with one more listener that does nothing ('noop'), that keeps each event ('keep'), or
- * that reads what the page hook reads into arrays ('read'), alternating with the plain page.
+ * What any in-page observer costs at the least, without the extension: the same firehose with
+ * the page doing one more thing, alternating with the plain page. EventSource: one more
+ * listener that does nothing ('noop'), that keeps each event ('keep'), or that reads what the
+ * page hook reads into arrays ('read'). fetch ('copy'): a copy of each chunk kept.
  */
 export async function floor(pair: Pair, server: BenchServer, n: number, runs: number, extra: FloorExtra): Promise<FloorResult> {
   const launched = pair.without;
+  const fn = extra === 'copy' ? 'benchFetch' : 'benchEventSource';
   const one = (variant: string | undefined) =>
-    inPage(launched, `${server.origin}/blank`, async (page) => ((await page.evaluate(call('benchEventSource', `/fire?n=${n}&r=${Math.random()}`, n, variant ?? null))) as { ms: number }).ms);
+    inPage(launched, `${server.origin}/blank`, async (page) => ((await page.evaluate(call(fn, `/fire?n=${n}&r=${Math.random()}`, n, variant ?? null))) as { ms: number }).ms);
   const arms = await alternate(runs, (which) => one(which === 'with' ? extra : undefined));
   return { extra, ms: { plain: arms.without, extra: arms.with }, load: load() };
 }
@@ -167,6 +172,14 @@ export async function idle(pair: Pair, server: BenchServer, runs: number): Promi
     dcl: { with: arms.with.map((r) => r.dcl), without: arms.without.map((r) => r.dcl) },
     loadavg: load(),
   };
+}
+
+/**
+ * What each request of any page pays: `n` small fetches one after the other (the extension
+ * follows every request: its page hook wraps fetch, its background listens to webRequest).
+ */
+export async function requests(pair: Pair, server: BenchServer, n: number, runs: number): Promise<Arms<number>> {
+  return alternate(runs, (which) => inPage(pair[which], `${server.origin}/blank`, (page) => page.evaluate(call('benchRequests', `/json?r=${Math.random()}`, n)) as Promise<number>));
 }
 
 /** Ratio of the medians, and the median of back-to-back pairs' ratios. */

@@ -47,13 +47,17 @@ window.benchEventSource = (url, n, extra) =>
 
 /**
  * fetch(): the body read with a reader and decoded as an LLM client does; events counted by
- * their blank lines (the bench server writes LF only).
+ * their blank lines (the bench server writes LF only). `extra` (for the floor figure, without
+ * the extension): 'copy' keeps a copy of each chunk, as the page hook must (the page may change
+ * or transfer its chunk, and a byte stream hands the chunk's buffer over to the reader).
  */
-window.benchFetch = async (url, n) => {
+window.benchFetch = async (url, n, extra) => {
   const t0 = performance.now();
   const response = await fetch(url);
+  const responseMs = performance.now() - t0;
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
+  const kept = [];
   let count = 0;
   let first = 0;
   let tail = '';
@@ -62,6 +66,11 @@ window.benchFetch = async (url, n) => {
     const { value, done } = await reader.read();
     if (done) break;
     chunks++;
+    if (extra === 'copy') {
+      const copy = new Uint8Array(value.byteLength);
+      copy.set(value);
+      kept.push(copy);
+    }
     const text = tail + decoder.decode(value, { stream: true });
     let at = 0;
     for (let end; (end = text.indexOf('\n\n', at)) >= 0; at = end + 2) count++;
@@ -71,7 +80,14 @@ window.benchFetch = async (url, n) => {
   const t = performance.now();
   await reader.cancel();
   if (count < n) throw new Error(`fetch body ended after ${count} events`);
-  return { ms: t - t0, firstMs: first - t0, count, chunks };
+  return { ms: t - t0, firstMs: first - t0, responseMs, count, chunks };
+};
+
+/** `n` small fetches one after the other (a JSON API's requests): ms per request. */
+window.benchRequests = async (url, n) => {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await (await fetch(`${url}&i=${i}`)).text();
+  return (performance.now() - t0) / n;
 };
 
 /**

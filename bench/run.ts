@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DIST, type BrowserName } from '../scripts/launch';
 import { launchPair, type CpuByKind, type Pair, type Share } from './browsers';
-import { creation, firehose, floor, idle, latency, p, ratios, type Arms } from './overhead';
+import { creation, firehose, floor, idle, latency, p, ratios, requests, type Arms } from './overhead';
 import { runParserBench } from './parser-core';
 import { panelScale } from './panel-scale';
 import { pipeline } from './pipeline';
@@ -75,16 +75,17 @@ try {
             section[`firehose-${kind}`] = r;
             rows.push(armsLine(`${kind}: ${int(n)} events, to the last`, r.ms));
             rows.push(armsLine(`${kind}: first to last event`, r.steadyMs));
+            if (r.responseMs) rows.push(armsLine(`${kind}: fetch() to its Response`, r.responseMs));
             say(`  ${kind}: CPU ms per run, without→with: ${cpuLine(r.cpu)}  (load ${loadText(r.load)})`);
             if (r.shares) say(`  ${kind}: page renderer with the extension, ms by code: ${sharesLine(r.shares)}`);
             say(`  ${kind}: events/s without ${int((n / median(r.ms.without)) * 1000)}, with ${int((n / median(r.ms.with)) * 1000)}`);
           }
-          // The floor: what one more listener in the page costs, without the extension.
-          const listener = { noop: 'a no-op listener', keep: 'a listener keeping each event', read: 'a listener reading the fields' };
-          for (const extra of ['noop', 'keep', 'read'] as const) {
-            const r = await floor(pair, server, n, runs, extra);
+          // The floor: what the page doing what the page hook must do costs, without the extension.
+          const extras = { noop: 'a no-op listener', keep: 'a listener keeping each event', read: 'a listener reading the fields', copy: 'a copy of each chunk' };
+          for (const extra of ['noop', 'keep', 'read', 'copy'] as const) {
+            const r = await floor(pair, server, n, extra === 'copy' ? runs * 3 : runs, extra);
             section[`floor-${extra}`] = r;
-            rows.push(armsLine(`eventsource: page + ${listener[extra]} (no ext.)`, { with: r.ms.extra, without: r.ms.plain }));
+            rows.push(armsLine(`${extra === 'copy' ? 'fetch' : 'eventsource'}: page + ${extras[extra]} (no ext.)`, { with: r.ms.extra, without: r.ms.plain }));
           }
         }
         if (only.has('latency')) {
@@ -109,6 +110,9 @@ try {
           section.idle = r;
           rows.push(armsLine('idle page: load event', r.load));
           rows.push(armsLine('idle page: DOMContentLoaded', r.dcl));
+          const perRequest = await requests(pair, server, 20, Math.max(runs, 11));
+          section.requests = perRequest;
+          rows.push(armsLine('small fetch, ms per request (20 in a row)', perRequest));
         }
         say(table(['figure', 'without', 'with', 'ratio', 'paired'], rows));
         say(`(load ${loadText()})`);

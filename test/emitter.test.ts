@@ -179,6 +179,23 @@ describe('the page hook’s batches', () => {
     expect(sizes()).toEqual([2]);
   });
 
+  it('a fetch or XHR stream’s headers wait one idle moment more: that one is the wait for its body', () => {
+    const response = (sid: number): Extract<PageRecord, { k: 'response' }> => ({
+      k: 'response', sid, t: 0, kind: 'fetch', url: 'http://x/s', status: 200, statusText: 'OK', headers: [], headersAt: 0, stack: '',
+    });
+    emitter.emitResponse(response(3), new Error());
+    idle();
+    expect(batches).toHaveLength(0);
+    emitter.emitChunk(3, 'data: token\n\n'); // the first chunk: an ordinary one
+    idle();
+    expect(batches.map((b) => b.records.map((r) => r.k))).toEqual([['response', 'chunk']]);
+    // A body that does not come: the idle moment after the next sends the headers.
+    emitter.emitResponse(response(4), new Error());
+    idle();
+    idle();
+    expect(sizes()).toEqual([2, 1]);
+  });
+
   it('an idle callback that timed out sends, but batches still wait for idle time after it', async () => {
     emitter.emitEvent(1, 'message', message(1), 'http://x');
     idle(true);

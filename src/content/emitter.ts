@@ -218,15 +218,19 @@ const BURST = { records: 16, chars: 16 * 1024 };
 /** `pendingCount` and `pendingChars` at the last idle moment that came in a burst (see onIdle). */
 let countAtIdle = 0;
 let charsAtIdle = 0;
+/** A response's headers came since the last idle moment, and its body is due (see emitResponse). */
+let bodyDue = false;
 
 function onIdle(deadline: IdleDeadline): void {
   idleScheduled = false;
   const timedOut = apply(didTimeoutOf, deadline, []);
   const age = perfNow() - pendingSince;
+  const burst = bodyDue || pendingCount - countAtIdle >= BURST.records || pendingChars - charsAtIdle >= BURST.chars;
+  bodyDue = false;
   // A burst has idle moments too (a fetch body comes in chunks, with idle moments between
   // them), and sending in one would hold up its next chunk: in a burst, a batch waits for an
   // idle moment with no burst since the one before.
-  if (!timedOut && age < MAX_WAIT_MS && (pendingCount - countAtIdle >= BURST.records || pendingChars - charsAtIdle >= BURST.chars)) {
+  if (!timedOut && age < MAX_WAIT_MS && burst) {
     countAtIdle = pendingCount;
     charsAtIdle = pendingChars;
     idleScheduled = true;
@@ -271,6 +275,16 @@ export function emit(record: PageRecord): void {
 export function emitWithStack(record: PageRecord & { stack: string }, mark: Error): void {
   marked[marked.length] = [record, mark];
   emit(record);
+}
+
+/**
+ * The headers of a fetch or XHR event stream (with the stack at `mark`). Its body follows: the
+ * next idle moment is most likely the wait for the first chunk, and sending then held that
+ * chunk up (by 2-4 ms in Firefox), so that moment counts as one in a burst (see onIdle).
+ */
+export function emitResponse(record: Extract<PageRecord, { k: 'response' }>, mark: Error): void {
+  emitWithStack(record, mark);
+  bodyDue = true;
 }
 
 /**

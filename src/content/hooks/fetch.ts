@@ -5,7 +5,7 @@
 // for one (never reading ahead, never buffering), so cancel, abort and errors reach the page
 // as before. text(), arrayBuffer() and bytes() stay native; what they resolve with is recorded.
 import { replaceFunction, replaceGetter } from '../disguise';
-import { emit, emitBytes, emitChunk, emitWithStack, newSid, now, stackMark } from '../emitter';
+import { emit, emitBytes, emitChunk, emitResponse, newSid, now, stackMark } from '../emitter';
 import { SafeWeakMap, apply, bare, getter, promiseThen } from '../native';
 import { isEventStream } from '../sse-mime';
 import { describeError, headerList } from './shared';
@@ -66,7 +66,7 @@ function observe(res: Response, startedAt: number, mark: Error): void {
   const o: Observed = { sid: newSid(), decoder: new NativeTextDecoder(), ended: false };
   observed.set(res, o);
   const empty = apply(bodyOf, res, []) === null;
-  emitWithStack({
+  emitResponse({
     k: 'response',
     sid: o.sid,
     t: startedAt,

@@ -2,7 +2,7 @@
 // text/event-stream, the text the XHR has received is read as it grows, with listeners of our
 // own added at send(). Only send() is replaced (a disguised proxy); the page's XHR is its own.
 import { replaceFunction } from '../disguise';
-import { emit, emitChunk, emitWithStack, newSid, now, stackMark } from '../emitter';
+import { emit, emitChunk, emitResponse, newSid, now, stackMark } from '../emitter';
 import { SafeWeakMap, apply, bare, getter, indexOf, slice, split } from '../native';
 import { isEventStream } from '../sse-mime';
 
@@ -48,7 +48,7 @@ function onProgress(this: XMLHttpRequest): void {
   if (x.sid === 0) {
     if (readyState < 2 || !isEventStream(apply(getResponseHeader, this, ['content-type']) as string | null)) return;
     x.sid = newSid();
-    emitWithStack({
+    emitResponse({
       k: 'response',
       sid: x.sid,
       t: x.startedAt,
