@@ -175,6 +175,17 @@ export async function idle(pair: Pair, server: BenchServer, runs: number): Promi
 }
 
 /**
+ * Chromium: the page's longest task during a firehose and in the 3 s after it (Long Tasks API;
+ * null in Firefox, which has none). A task of 50 ms or more delays the page's input that long.
+ */
+export async function longestTask(pair: Pair, server: BenchServer, kind: 'eventsource' | 'fetch', n: number, runs: number): Promise<Arms<{ during: number; after: number } | null>> {
+  const fn = kind === 'eventsource' ? 'benchEventSource' : 'benchFetch';
+  return alternate(runs, (which) =>
+    inPage(pair[which], `${server.origin}/blank`, (page) => page.evaluate(call('benchLongestTask', fn, `/fire?n=${n}&r=${Math.random()}`, n, 3000)) as Promise<{ during: number; after: number } | null>),
+  );
+}
+
+/**
  * What each request of any page pays: `n` small fetches one after the other (the extension
  * follows every request: its page hook wraps fetch, its background listens to webRequest).
  */

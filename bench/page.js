@@ -190,3 +190,21 @@ window.benchCreate = (url, n) => {
   for (let i = 0; i < n; i++) new EventSource(`${url}&i=${i}`).close();
   return performance.now() - t0;
 };
+
+/**
+ * The page's longest task (Long Tasks API: Chromium only, null elsewhere) while `fn` runs its
+ * firehose and in the `afterMs` after it, when the capture sends what it kept: ms.
+ */
+window.benchLongestTask = async (fn, url, n, afterMs) => {
+  if (!PerformanceObserver.supportedEntryTypes.includes('longtask')) return null;
+  const tasks = [];
+  const observer = new PerformanceObserver((list) => tasks.push(...list.getEntries()));
+  observer.observe({ type: 'longtask' });
+  const t0 = performance.now();
+  await window[fn](url, n);
+  const end = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, afterMs));
+  observer.disconnect();
+  const longest = (from, to) => Math.max(0, ...tasks.filter((t) => t.startTime >= from && t.startTime < to).map((t) => t.duration));
+  return { during: longest(t0, end), after: longest(end, Infinity) };
+};

@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DIST, type BrowserName } from '../scripts/launch';
 import { launchPair, type CpuByKind, type Pair, type Share } from './browsers';
-import { creation, firehose, floor, idle, latency, p, ratios, requests, type Arms } from './overhead';
+import { creation, firehose, floor, idle, latency, longestTask, p, ratios, requests, type Arms } from './overhead';
 import { runParserBench } from './parser-core';
 import { panelScale } from './panel-scale';
 import { pipeline } from './pipeline';
@@ -79,6 +79,15 @@ try {
             say(`  ${kind}: CPU ms per run, without→with: ${cpuLine(r.cpu)}  (load ${loadText(r.load)})`);
             if (r.shares) say(`  ${kind}: page renderer with the extension, ms by code: ${sharesLine(r.shares)}`);
             say(`  ${kind}: events/s without ${int((n / median(r.ms.without)) * 1000)}, with ${int((n / median(r.ms.with)) * 1000)}`);
+          }
+          for (const kind of ['eventsource', 'fetch'] as const) {
+            const r = await longestTask(pair, server, kind, n, runs);
+            if (r.with.some((x) => x === null)) continue;
+            section[`longest-task-${kind}`] = r;
+            for (const when of ['during', 'after'] as const) {
+              const arm = (which: 'with' | 'without') => median(r[which].map((x) => x![when]));
+              rows.push([`${kind}: longest task, ${when === 'during' ? 'during the firehose' : 'in the 3 s after it'}`, `${f0(arm('without'))} ms`, `${f0(arm('with'))} ms`, '', '']);
+            }
           }
           // The floor: what the page doing what the page hook must do costs, without the extension.
           const extras = { noop: 'a no-op listener', keep: 'a listener keeping each event', read: 'a listener reading the fields', copy: 'a copy of each chunk' };

@@ -9,6 +9,8 @@ import { HANDSHAKE, type EventRun, type PageBatch, type PageRecord } from '../sr
 let clock = 0;
 let visibility: DocumentVisibilityState = 'visible';
 let dataReads = 0;
+/** How many more times an idle moment says it has time left. */
+let idleChecks = Infinity;
 const idleCallbacks: IdleRequestCallback[] = [];
 const batches: PageBatch[] = [];
 let emitter: typeof import('../src/content/emitter');
@@ -18,8 +20,9 @@ class FakeIdleDeadline {
   get didTimeout(): boolean {
     return this.timedOut;
   }
+  /** Counts down `idleChecks`: the idle moment is over when it reaches 0. */
   timeRemaining(): number {
-    return 50;
+    return idleChecks-- > 0 ? 50 : 0;
   }
 }
 
@@ -85,6 +88,7 @@ afterEach(async () => {
   await endOfTask();
   batches.length = 0;
   dataReads = 0;
+  idleChecks = Infinity;
   visibility = 'visible';
 });
 
@@ -194,6 +198,29 @@ describe('the page hook’s batches', () => {
     idle();
     idle();
     expect(sizes()).toEqual([2, 1]);
+  });
+
+  it('send a long backlog over several idle moments, each until it is over, in order', () => {
+    for (let i = 0; i < 5000; i++) emitter.emitEvent(1, 'message', message(i), 'http://x');
+    emitter.emitChunk(2, 'data: after\n\n');
+    idle(); // a burst
+    idleChecks = 1; // this idle moment is over after its second message
+    idle();
+    expect(sizes()).toEqual([1000, 1000]);
+    emitter.emitEvent(1, 'message', message(5000), 'http://x'); // goes after what waits
+    idleChecks = 1;
+    idle();
+    expect(sizes()).toEqual([1000, 1000, 1000, 1000]);
+    idleChecks = Infinity;
+    idle();
+    expect(sizes()).toEqual([1000, 1000, 1000, 1000, 1000, 2]);
+    expect(eventsSent().map((e) => e[3])).toEqual(Array.from({ length: 5001 }, (_, i) => String(i)));
+    expect(batches.flatMap((b) => b.records.map((r) => r.k)).slice(-3)).toEqual(['events', 'chunk', 'events']);
+    // An idle callback that timed out has no time left, and sends everything.
+    for (let i = 0; i < 3000; i++) emitter.emitEvent(1, 'message', message(i), 'http://x');
+    idleChecks = 0;
+    idle(true);
+    expect(sizes().slice(6)).toEqual([1000, 1000, 1000]);
   });
 
   it('an idle callback that timed out sends, but batches still wait for idle time after it', async () => {

@@ -32,6 +32,8 @@ export const newSid = () => nextSid++;
 //   behind the events of a busy page). From then on, until the page is idle again, a batch goes at the end
 //   of each task, or sooner once it is BATCH_MS old or MAX_BATCH records long: one second's
 //   backlog at once, then small steps, rather than a long pause every second.
+// - An idle moment sends until it is over; what is left waits for the next (a big backlog
+//   would otherwise be one long task, which the page feels as input delay).
 // So a burst shorter than MAX_WAIT_MS is not slowed by us, and under a longer firehose the
 // panel stays within about a second of the page plus the time to send that second's backlog.
 // A hidden page sends at the end of each task (its idle callbacks may be held back), and a page
@@ -46,6 +48,8 @@ const MAX_BATCH = 1000;
  * message, and Chrome refuses a message over 64 MiB. Body text past this is sent without waiting.
  */
 const BATCH_CHARS = 4 * 1024 * 1024;
+/** About what sending a message of MAX_BATCH events takes (2 ms in Chromium): an idle moment with less left sends no more. */
+const MESSAGE_MS = 3;
 
 /** Events of one stream, held as the page's MessageEvents until their batch is sent. */
 interface HeldRun {
@@ -54,6 +58,8 @@ interface HeldRun {
   origin: string;
   type: string[];
   events: MessageEvent[];
+  /** The first event not sent yet (an idle moment ended while this run was being sent). */
+  at: number;
 }
 
 /**
@@ -105,8 +111,13 @@ const setBytes = uncurry(typedArrayProto.set as (this: Uint8Array, source: Uint8
 const decode = uncurry(TextDecoder.prototype.decode);
 const STREAM = bare({ stream: true });
 
-/** Sends everything pending, in messages of at most MAX_BATCH records and BATCH_CHARS characters. */
-function flush(): void {
+/**
+ * Sends what is pending, in messages of at most MAX_BATCH records and BATCH_CHARS characters:
+ * everything, or, given an idle moment's `deadline`, until that moment is over (a second's
+ * firehose took 200 ms to send in Chromium: a long task the page would feel). The rest waits
+ * for the next idle moment, in order, before what comes after it.
+ */
+function flush(deadline?: IdleDeadline): void {
   if (pending.length === 0) return;
   // The stacks are written now, not in the page's call that made them.
   // Indexed reads, never destructuring: that would use the page's Array iterator.
@@ -127,12 +138,18 @@ function flush(): void {
   let records: PageItem[] = bare([]);
   let count = 0;
   let chars = 0;
+  let sent = 0;
   const next = () => {
+    sent++;
     send({ v: PROTOCOL_VERSION, records });
     records = bare([]);
     count = 0;
     chars = 0;
   };
+  /** After a message: whether the idle moment is over, or too short for another message. */
+  const overdue = () => deadline !== undefined && timeRemaining(deadline) < MESSAGE_MS;
+  /** Where sending stopped: the first item not sent (whole, or from its run's `at`). */
+  let stop = -1;
   /** Whether a record of `size` characters must go in the next message. */
   const full = (size: number) => count > 0 && (count === MAX_BATCH || chars + size > BATCH_CHARS);
   const put = (record: PageRecord, size: number) => {
@@ -154,8 +171,12 @@ function flush(): void {
       at = end;
     } while (at < text.length);
   };
-  for (let i = 0; i < items.length; i++) {
+  for (let i = 0; i < items.length && stop < 0; i++) {
     const item = items[i]!;
+    if (sent > 0 && overdue()) {
+      stop = i;
+      break;
+    }
     if (item.k === 'chunk') {
       putText(item.sid, item.t, item.text, item.bytes);
       continue;
@@ -171,12 +192,17 @@ function flush(): void {
       continue;
     }
     let out: EventRun | null = null;
-    for (let j = 0; j < item.events.length; j++) {
+    for (let j = item.at; j < item.events.length; j++) {
       const event = item.events[j]!;
       const data = dataOf(event);
       if (full(data.length)) {
         next();
         out = null;
+        if (overdue()) {
+          item.at = j;
+          stop = i;
+          break;
+        }
       }
       if (out === null) {
         out = { k: 'events', sid: item.sid, origin: item.origin, t: bare([]), type: bare([]), data: bare([]), id: bare([]) };
@@ -192,10 +218,24 @@ function flush(): void {
     }
   }
   if (count > 0) next();
+  if (stop >= 0) keep(items, stop);
+}
+
+/** What flush left, from `items[from]` on: pending again, to be sent at the next idle moment. */
+function keep(items: (PageRecord | HeldRun | HeldBytes)[], from: number): void {
+  for (let i = from; i < items.length; i++) {
+    const item = items[i]!;
+    pending[pending.length] = item;
+    pendingCount += item.k === 'held' ? item.events.length - item.at : 1;
+    pendingChars += item.k === 'chunk' ? item.text.length : item.k === 'bytes' ? byteLengthOf(item.bytes) : 0;
+  }
+  pendingSince = perfNow();
+  schedule();
 }
 
 const requestIdleCallback = window.requestIdleCallback;
 const didTimeoutOf = getter(IdleDeadline.prototype, 'didTimeout') as (this: IdleDeadline) => boolean;
+const timeRemaining = uncurry(IdleDeadline.prototype.timeRemaining);
 const visibilityOf = getter(Document.prototype, 'visibilityState') as (this: Document) => DocumentVisibilityState;
 
 /** At a batch's first record: the page's next idle moment sends it, or the end of the task. */
@@ -238,9 +278,10 @@ function onIdle(deadline: IdleDeadline): void {
     return;
   }
   if (!timedOut) keepingUp = false;
-  countAtIdle = 0;
-  charsAtIdle = 0;
-  flush();
+  flush(timedOut ? undefined : deadline);
+  // What flush left did not come since this idle moment: not a burst.
+  countAtIdle = pendingCount;
+  charsAtIdle = pendingChars;
 }
 
 tick.port1.onmessage = () => {
@@ -248,7 +289,7 @@ tick.port1.onmessage = () => {
   if (keepingUp || apply(visibilityOf, document, []) === 'hidden') flush();
 };
 
-apply(addEventListener, window, ['pagehide', flush, bare({ capture: true })]);
+apply(addEventListener, window, ['pagehide', () => flush(), bare({ capture: true })]);
 
 /** A record with `chars` characters of body text was added to `pending`. */
 function added(chars: number): void {
@@ -294,7 +335,7 @@ export function emitResponse(record: Extract<PageRecord, { k: 'response' }>, mar
 export function emitEvent(sid: number, type: string, event: MessageEvent, origin: string): void {
   let r = run;
   if (r === null || r.sid !== sid || r.origin !== origin) {
-    r = run = { k: 'held', sid, origin, type: bare([]), events: bare([]) };
+    r = run = { k: 'held', sid, origin, type: bare([]), events: bare([]), at: 0 };
     pending[pending.length] = r;
   }
   const i = r.events.length;
