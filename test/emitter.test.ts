@@ -193,7 +193,7 @@ describe('the page hook’s batches', () => {
     emitter.emitChunk(3, 'data: token\n\n'); // the first chunk: an ordinary one
     idle();
     expect(batches.map((b) => b.records.map((r) => r.k))).toEqual([['response', 'chunk']]);
-    // A body that does not come: the idle moment after the next sends the headers.
+    // A body that does not come at once: the second idle moment sends the headers alone.
     emitter.emitResponse(response(4), new Error());
     idle();
     idle();
