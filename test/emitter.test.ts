@@ -223,6 +223,23 @@ describe('the page hook’s batches', () => {
     expect(sizes().slice(6)).toEqual([1000, 1000, 1000]);
   });
 
+  it('a backlog that short idle moments cannot keep up with still goes within a second', () => {
+    clock = 50_000;
+    for (let i = 0; i < 5000; i++) emitter.emitEvent(1, 'message', message(i), 'http://x');
+    idle(); // a burst
+    idleChecks = 0; // idle moments too short for more than one message (an animating page)
+    idle();
+    clock += 500;
+    idleChecks = 0;
+    idle();
+    expect(sizes()).toEqual([1000, 1000]);
+    clock += 500; // the backlog's first events came a second ago: the next idle moment sends all of it
+    idleChecks = 0;
+    idle();
+    expect(sizes()).toEqual([1000, 1000, 1000, 1000, 1000]);
+    expect(eventsSent().map((e) => e[3])).toEqual(Array.from({ length: 5000 }, (_, i) => String(i)));
+  });
+
   it('an idle callback that timed out sends, but batches still wait for idle time after it', async () => {
     emitter.emitEvent(1, 'message', message(1), 'http://x');
     idle(true);

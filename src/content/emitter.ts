@@ -33,7 +33,8 @@ export const newSid = () => nextSid++;
 //   of each task, or sooner once it is BATCH_MS old or MAX_BATCH records long: one second's
 //   backlog at once, then small steps, rather than a long pause every second.
 // - An idle moment sends until it is over; what is left waits for the next (a big backlog
-//   would otherwise be one long task, which the page feels as input delay).
+//   would otherwise be one long task, which the page feels as input delay), but all of it goes
+//   once it is MAX_WAIT_MS old (short idle moments, as in an animating page, may not keep up).
 // So a burst shorter than MAX_WAIT_MS is not slowed by us, and under a longer firehose the
 // panel stays within about a second of the page plus the time to send that second's backlog.
 // A hidden page sends at the end of each task (its idle callbacks may be held back), and a page
@@ -221,7 +222,11 @@ function flush(deadline?: IdleDeadline): void {
   if (stop >= 0) keep(items, stop);
 }
 
-/** What flush left, from `items[from]` on: pending again, to be sent at the next idle moment. */
+/**
+ * What flush left, from `items[from]` on: pending again, to be sent at the next idle moment.
+ * `pendingSince` stays that of the batch it came from, so a backlog that short idle moments
+ * cannot keep up with still goes within MAX_WAIT_MS (see onIdle), instead of growing.
+ */
 function keep(items: (PageRecord | HeldRun | HeldBytes)[], from: number): void {
   for (let i = from; i < items.length; i++) {
     const item = items[i]!;
@@ -229,7 +234,6 @@ function keep(items: (PageRecord | HeldRun | HeldBytes)[], from: number): void {
     pendingCount += item.k === 'held' ? item.events.length - item.at : 1;
     pendingChars += item.k === 'chunk' ? item.text.length : item.k === 'bytes' ? byteLengthOf(item.bytes) : 0;
   }
-  pendingSince = perfNow();
   schedule();
 }
 
@@ -278,7 +282,7 @@ function onIdle(deadline: IdleDeadline): void {
     return;
   }
   if (!timedOut) keepingUp = false;
-  flush(timedOut ? undefined : deadline);
+  flush(timedOut || age >= MAX_WAIT_MS ? undefined : deadline);
   // What flush left did not come since this idle moment: not a burst.
   countAtIdle = pendingCount;
   charsAtIdle = pendingChars;
