@@ -100,7 +100,9 @@ let tickScheduled = false;
 const IDLE_OPTIONS = bare({ timeout: MAX_WAIT_MS });
 
 // Read when a batch is sent (and by the hooks for their own events).
-export const timeStampOf = uncurry(getter(Event.prototype, 'timeStamp') as (this: Event) => number);
+const timeStampOf = uncurry(getter(Event.prototype, 'timeStamp') as (this: Event) => number);
+/** When an event was dispatched, as epoch ms (the same clock as now()). */
+export const eventTime = (e: Event) => timeOrigin + timeStampOf(e);
 export const dataOf = uncurry(getter(MessageEvent.prototype, 'data') as (this: MessageEvent) => string);
 const lastEventIdOf = uncurry(getter(MessageEvent.prototype, 'lastEventId') as (this: MessageEvent) => string);
 const NativeUint8Array = Uint8Array;
@@ -210,7 +212,7 @@ function flush(deadline?: IdleDeadline): void {
         records[records.length] = out;
       }
       const n = out.t.length;
-      out.t[n] = timeOrigin + timeStampOf(event);
+      out.t[n] = eventTime(event);
       out.type[n] = item.type[j]!;
       out.data[n] = data;
       out.id[n] = lastEventIdOf(event);

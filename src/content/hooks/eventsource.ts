@@ -2,7 +2,7 @@
 // our own (never wrapping the page's): open, error and message at construction, before the
 // page can add any, and one for each other type the page starts listening to.
 import { replaceFunction } from '../disguise';
-import { dataOf, emit, emitEvent, emitWithStack, newSid, now, stackMark, timeOrigin, timeStampOf } from '../emitter';
+import { dataOf, emit, emitEvent, emitWithStack, eventTime, newSid, now, stackMark } from '../emitter';
 import { SafeWeakMap, apply, construct, createObject, getter } from '../native';
 
 const NativeEventSource = window.EventSource;
@@ -25,8 +25,6 @@ interface Tracked {
   origin: string | undefined;
 }
 const tracked = new SafeWeakMap<EventSource, Tracked>();
-
-const eventTime = (e: Event) => timeOrigin + timeStampOf(e);
 
 function onOpen(this: EventSource, e: Event): void {
   const state = tracked.get(this)!;
