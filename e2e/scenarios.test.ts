@@ -188,6 +188,34 @@ describe.each<BrowserName>(['chromium', 'firefox'])('seed scenarios in %s', (nam
     expect(sent).toEqual(expect.arrayContaining([['accept', 'text/event-stream'], ['last-event-id', '99']]));
   });
 
+  it('request headers: all of them while the panel is open; sent before, Chrome hides Cookie and the panel says so', async () => {
+    // A cookie of the demo's origin, which the stream's request then sends.
+    const page = await pages.open(`${demo.url}5-llm/?interval=5`);
+    await page.evaluate(() => void (document.cookie = 'demo-session=c1; path=/'));
+    const answered = (n: number) =>
+      page.waitForFunction((k) => (document.getElementById('answer')!.textContent!.match(/like this\./g) ?? []).length === k, { polling: 50 }, n);
+    await page.reload();
+    await answered(1);
+    const panel = await openPanel(launched, page);
+    if (name === 'firefox') pages.track(panel.page());
+    await waitForStreams(panel, (s) => s.length === 1); // the panel has subscribed
+    await page.click('button'); // asks again, now with the panel open
+    await answered(1);
+    await waitForStreams(panel, (s) => s.length === 2 && s.every((x) => x.state === 'closed'));
+    const seen: string[] = [];
+    for (const id of await panel.$$eval('[data-testid="stream"]', (rows) => rows.map((r) => r.getAttribute('data-stream-id')!))) {
+      await click(panel, `[data-stream-id="${id}"]`);
+      // The detail is drawn with the row's selection.
+      await panel.waitForSelector(`[data-stream-id="${id}"][aria-selected="true"]`);
+      await panel.waitForSelector('[data-testid="request-headers"]');
+      const names = await panel.$eval('[data-testid="request-headers"]', (dl) => [...dl.querySelectorAll('dt')].map((dt) => dt.textContent!.toLowerCase()));
+      const partial = (await panel.$('[data-testid="request-headers-partial"]')) !== null;
+      seen.push(`${names.includes('cookie') ? 'cookie' : 'no cookie'}${partial ? ', said to be partial' : ''}`);
+    }
+    // Firefox hides nothing from extensions.
+    expect(seen.sort()).toEqual(name === 'chromium' ? ['cookie', 'no cookie, said to be partial'] : ['cookie', 'cookie']);
+  });
+
   it('5: an LLM-style fetch POST stream: every chunk, the keep-alive comment and [DONE]', async () => {
     const { panel } = await open('5-llm/?interval=20');
     const [stream] = await waitForStreams(panel, (s) => s[0]?.state === 'closed');

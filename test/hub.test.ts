@@ -359,3 +359,44 @@ describe('Hub: storage and acknowledgements', () => {
     expect((panelOf(restarted.hub).port.received[0] as ToPanel).events.map((e) => e.data)).toEqual(['e1', 'e2']);
   });
 });
+
+describe('Hub: full request headers (which cost every request in Chrome)', () => {
+  it('asks for them while a page has an EventSource not closed or a panel is open, and from a restart until it knows', async () => {
+    const factory = new IDBFactory();
+    const { hub, bridge, store } = await withBridge(factory);
+    const told: boolean[] = [];
+    hub.onFullHeaders((on) => told.push(on));
+    expect(told).toEqual([false]); // started, nothing open
+    bridge.send([create]);
+    expect(told).toEqual([false, true]); // at once: its reconnect may come before the next flush
+    bridge.send([{ k: 'close', sid: 1, t: 5 }]);
+    await sleep(120);
+    expect(told).toEqual([false, true, false]);
+
+    // A fetch stream alone needs no full headers; a panel does, until it goes.
+    bridge.send([{ k: 'response', sid: 2, t: 6, kind: 'fetch', url: 'http://127.0.0.1/llm', status: 200, statusText: 'OK', headers: [], headersAt: 7, stack: '' }]);
+    await sleep(120);
+    expect(told).toEqual([false, true, false]);
+    const panel = panelOf(hub);
+    expect(told).toEqual([false, true, false, true]);
+    panel.port.close();
+    await sleep(120);
+    expect(told).toEqual([false, true, false, true, false]);
+
+    // An EventSource open when the worker stopped keeps them on in the restarted one.
+    bridge.send([{ ...create, sid: 3 }]);
+    await sleep(120);
+    store.stop();
+    const restarted = await startHub(factory);
+    const afterRestart: boolean[] = [];
+    restarted.hub.onFullHeaders((on) => afterRestart.push(on));
+    expect(afterRestart).toEqual([true]); // not loaded yet
+    await restarted.started;
+    await sleep(120);
+    expect(afterRestart).toEqual([true]);
+    // The tab navigates: the old page's EventSource is gone with its document.
+    restarted.hub.resetTab(TAB, Date.now(), 'http://127.0.0.1/next');
+    await sleep(120);
+    expect(afterRestart).toEqual([true, false]);
+  });
+});

@@ -52,6 +52,35 @@ describe('NetworkObserver', () => {
     ]);
   });
 
+  it("keeps Chrome's full request headers over its partial ones, whichever comes first, and says when it has only the partial", () => {
+    const base = { tabId: 5, frameId: 0, url: URL_ES, method: 'GET', timeStamp: 1000, type: 'other' };
+    const partial = [{ name: 'Accept', value: 'text/event-stream' }];
+    const full = [...partial, { name: 'Cookie', value: 'c=1' }, { name: 'Last-Event-ID', value: '7' }];
+    const seen: NetworkAttempt[] = [];
+    const observer = new NetworkObserver((a) => seen.push(a));
+    const send = (requestId: string, requestHeaders: typeof partial, isPartial: boolean) =>
+      observer.sendHeaders({ ...base, requestId, requestHeaders } as unknown as WebRequest.OnSendHeadersDetailsType, isPartial);
+    const respond = (requestId: string) =>
+      observer.headersReceived({ ...base, requestId, statusCode: 200, responseHeaders: [{ name: 'Content-Type', value: 'text/event-stream' }] } as unknown as WebRequest.OnHeadersReceivedDetailsType);
+    for (const [id, order] of [['a', [true, false]], ['b', [false, true]], ['c', [true]]] as const) {
+      observer.beforeRequest({ ...base, requestId: id } as unknown as WebRequest.OnBeforeRequestDetailsType);
+      for (const isPartial of order) send(id, isPartial ? partial : full, isPartial);
+      respond(id);
+    }
+    expect(seen.map((a) => [a.requestId, a.requestHeaders!.length, a.lastEventId, a.requestHeadersPartial])).toEqual([
+      ['a', 3, '7', undefined],
+      ['b', 3, '7', undefined],
+      ['c', 1, undefined, true],
+    ]);
+    // A redirect's next hop sends its own headers: those are the ones kept, partial or not.
+    observer.beforeRequest({ ...base, requestId: 'd' } as unknown as WebRequest.OnBeforeRequestDetailsType);
+    send('d', full, false);
+    observer.beforeRedirect({ ...base, requestId: 'd', statusCode: 307, redirectUrl: `${URL_ES}/2` } as unknown as WebRequest.OnBeforeRedirectDetailsType);
+    send('d', partial, true);
+    respond('d');
+    expect(seen[3]).toMatchObject({ requestHeaders: [['Accept', 'text/event-stream']], requestHeadersPartial: true });
+  });
+
   it('knows a request for an event stream by its Accept header even when the response is not one', () => {
     const seen: NetworkAttempt[] = [];
     request(new NetworkObserver((a) => seen.push(a)), 'r1', { status: 500, contentType: 'text/html' });

@@ -49,6 +49,13 @@ describe('StreamDetail', () => {
     expect(pairs(screen.getByTestId('response-headers'))).toEqual(RESPONSE);
     expect(screen.getByTestId('attempt-headers').querySelector('summary')!.textContent).toBe('Headers · HTTP 200 OK');
     expect(screen.getAllByTestId('attempt')).toHaveLength(1);
+    expect(screen.queryByTestId('request-headers-partial')).toBeNull();
+  });
+
+  it("request headers Chrome gave without those it hides: shown, and said to be partial", () => {
+    render(<StreamDetail stream={stream([ok(1, { requestHeadersPartial: true })])} />);
+    expect(pairs(screen.getByTestId('request-headers'))).toEqual([ACCEPT]);
+    expect(screen.getByTestId('request-headers-partial').textContent).toMatch(/^Without Cookie, Referer .* Open the panel and reload to see them\.$/);
   });
 
   it('several attempts: each with its own headers, drawn once opened', () => {

@@ -162,6 +162,23 @@ describe('TabLog: streams and attempts', () => {
     expect(s.closedBy).toBe('page');
   });
 
+  it("has an open EventSource until the page closes it or the browser gives up, and not after the page's navigation", () => {
+    const log = new TabLog(5, BIG);
+    expect(log.hasOpenEventSource()).toBe(false);
+    log.apply(top, [create(0, 1)]);
+    expect(log.hasOpenEventSource()).toBe(true);
+    log.apply(top, [create(1, 2), error(0, 3, 0)]);
+    log.apply(top, [close(1, 4)]);
+    expect(log.hasOpenEventSource()).toBe(true); // 0 reconnects
+    log.apply(top, [error(0, 5, 2)]);
+    expect(log.hasOpenEventSource()).toBe(false);
+    log.apply(top, [create(2, 6)]);
+    log.apply(top, [{ k: 'response', sid: 3, t: 7, kind: 'fetch', url: PAGE, status: 200, statusText: 'OK', headers: [], headersAt: 8, stack: '' }]);
+    expect(log.hasOpenEventSource()).toBe(true);
+    // With "preserve log" the old page's streams stay, open or not, but their document is gone.
+    expect(log.nextPage(100, PAGE, true).hasOpenEventSource()).toBe(false);
+  });
+
   it('listen adds a type to listenedTypes once; message is there by default', () => {
     const log = new TabLog(1, BIG);
     log.apply(top, [create(0, 1)]);

@@ -51,6 +51,9 @@ export class Hub {
   private writing = false;
   private lastWriteFailed = false;
   private store: LogStore = NO_STORE;
+  /** Whether the full request headers are asked of the network (see onFullHeaders). */
+  private fullHeaders = true;
+  private setFullHeaders: (on: boolean) => void = () => undefined;
 
   /**
    * `eventsAsJson` (Firefox): the panels get new events as the JSON text written to storage (see
@@ -86,6 +89,26 @@ export class Hub {
     const waiting = this.waiting ?? [];
     this.waiting = null;
     for (const input of waiting) input();
+    this.updateFullHeaders();
+  }
+
+  /**
+   * `set` is told whether the full request headers are needed, which in Chrome cost every
+   * request of every tab (network.ts listen()): while a page has an EventSource not closed
+   * (its reconnects send Last-Event-ID), or a panel is open. On until the stored logs are loaded.
+   */
+  onFullHeaders(set: (on: boolean) => void): void {
+    this.setFullHeaders = set;
+    set(this.fullHeaders);
+  }
+
+  /** Turns the full headers on at once (a new EventSource's reconnect may come soon); off only at a flush. */
+  private updateFullHeaders(needed = false): void {
+    if (this.waiting) return;
+    const on = needed || [...this.panels.values()].some((set) => set.size > 0) || [...this.logs.values()].some((log) => log.hasOpenEventSource());
+    if (on === this.fullHeaders) return;
+    this.fullHeaders = on;
+    this.setFullHeaders(on);
   }
 
   connect(port: Runtime.Port): void {
@@ -167,6 +190,7 @@ export class Hub {
         // it is acknowledged again all the same.
         this.logOf(tabId).applyBatch({ doc: batch.doc, frameId }, batch.seq, batch.records, batch.invalid);
         this.markDirty(tabId, { port, seq: batch.seq });
+        if (!this.fullHeaders && batch.records.some((r) => r.k === 'create')) this.updateFullHeaders(true);
       });
     });
   }
@@ -190,12 +214,14 @@ export class Hub {
         let set = this.panels.get(tabId);
         if (!set) this.panels.set(tabId, (set = new Set()));
         set.add(port);
+        this.updateFullHeaders(true);
         // A tab with no capture yet gets an empty one, not kept: its first records will make it.
         post(port, (this.logs.get(tabId) ?? new TabLog(tabId)).snapshot());
       });
     });
     port.onDisconnect.addListener(() => {
       if (tabId !== undefined) this.panels.get(tabId)?.delete(port);
+      this.schedule(); // whose flush sees whether the full headers are still needed
     });
   }
 
@@ -246,6 +272,7 @@ export class Hub {
   /** Writes what is staged and dirty, then acknowledges it and tells the panels; one write at a time. */
   private async flush(): Promise<void> {
     this.timer = undefined;
+    this.updateFullHeaders();
     this.writing = true;
     for (const tabId of [...this.dirty.keys()]) this.stage(tabId);
     const batch = this.staged;

@@ -19,6 +19,8 @@ export interface NetworkAttempt {
   lastEventId?: string;
   /** The request headers as sent (the last hop's, after redirects). */
   requestHeaders?: [string, string][];
+  /** Chrome gave them without the headers it hides unless asked (Cookie, Referer, …; see listen()). */
+  requestHeadersPartial?: true;
   status?: number;
   statusLine?: string;
   contentType?: string;
@@ -75,14 +77,21 @@ export class NetworkObserver {
     });
   }
 
-  sendHeaders(d: WebRequest.OnSendHeadersDetailsType): void {
+  /**
+   * `partial`: the headers came without those Chrome hides unless asked (see listen()). Chrome
+   * may report a request twice, partial and full, in either order: the full list stays.
+   */
+  sendHeaders(d: WebRequest.OnSendHeadersDetailsType, partial = false): void {
     const a = this.open.get(d.requestId);
     if (!a) return;
     // EventSource always asks for text/event-stream; so do most fetch() SSE clients.
     if (header(d.requestHeaders, 'accept')?.includes('text/event-stream')) a.sse = true;
     const lastEventId = header(d.requestHeaders, 'last-event-id');
     if (lastEventId !== undefined) a.lastEventId = lastEventId;
+    if (partial && a.requestHeaders && !a.requestHeadersPartial) return;
     a.requestHeaders = (d.requestHeaders ?? []).map((h): [string, string] => [h.name, h.value ?? '']);
+    if (partial) a.requestHeadersPartial = true;
+    else delete a.requestHeadersPartial;
   }
 
   beforeRedirect(d: WebRequest.OnBeforeRedirectDetailsType): void {
@@ -90,6 +99,9 @@ export class NetworkObserver {
     if (!a) return;
     a.redirects.push(`${d.statusCode} ${d.url} → ${d.redirectUrl}`);
     a.url = d.redirectUrl;
+    // The next hop's headers are the ones sent last.
+    delete a.requestHeaders;
+    delete a.requestHeadersPartial;
   }
 
   headersReceived(d: WebRequest.OnHeadersReceivedDetailsType): void {
@@ -129,17 +141,35 @@ function strip({ sse: _, ...attempt }: NetworkAttempt & { sse: boolean }): Netwo
   return { ...attempt, redirects: [...attempt.redirects] };
 }
 
-/** Wires the observer to webRequest: every request of every tab that could be a stream. */
-export function listen(webRequest: WebRequest.Static, observer: NetworkObserver): void {
+/**
+ * Wires the observer to webRequest: every request of every tab that could be a stream.
+ * Returns the switch for the full request headers (see below); it starts on, since a worker
+ * that just started does not know yet whether anyone needs them.
+ */
+export function listen(webRequest: WebRequest.Static, observer: NetworkObserver): (fullHeaders: boolean) => void {
   const filter: WebRequest.RequestFilter = { urls: ['<all_urls>'], types: ['xmlhttprequest', 'other'] };
-  webRequest.onBeforeRequest.addListener((d) => void observer.beforeRequest(d), filter, ['requestBody']);
-  // Chrome shows some request headers (Last-Event-ID among them) only with 'extraHeaders',
-  // which Firefox does not know.
+  // Chrome hides some request headers (Cookie, Referer, Last-Event-ID, …) from listeners without
+  // 'extraHeaders', which Firefox does not know.
   const options = (webRequest as { OnSendHeadersOptions?: Record<string, string> }).OnSendHeadersOptions;
-  const extra = options && Object.values(options).includes('extraHeaders') ? ['extraHeaders'] : [];
-  webRequest.onSendHeaders.addListener((d) => observer.sendHeaders(d), filter, ['requestHeaders', ...extra] as WebRequest.OnSendHeadersOptions[]);
+  const hides = options !== undefined && Object.values(options).includes('extraHeaders');
+  webRequest.onBeforeRequest.addListener((d) => void observer.beforeRequest(d), filter, ['requestBody']);
+  webRequest.onSendHeaders.addListener((d) => observer.sendHeaders(d, hides), filter, ['requestHeaders']);
   webRequest.onBeforeRedirect.addListener((d) => observer.beforeRedirect(d), filter);
   webRequest.onHeadersReceived.addListener((d) => void observer.headersReceived(d), filter, ['responseHeaders']);
   webRequest.onCompleted.addListener((d) => observer.completed(d), filter);
   webRequest.onErrorOccurred.addListener((d) => observer.errorOccurred(d), filter);
+  if (!hides) return () => undefined;
+
+  // While any listener has 'extraHeaders', every request of every tab waits on the browser
+  // process for its headers: +0.5-0.8 ms per request here (bench/README.md, sixth round). So
+  // that listener is there only while it is needed (Hub.onFullHeaders): while a page has an
+  // EventSource (to show the Last-Event-ID its reconnects send) or a panel is open.
+  const full = (d: WebRequest.OnSendHeadersDetailsType) => observer.sendHeaders(d);
+  const fullHeaders = (on: boolean) => {
+    if (on === webRequest.onSendHeaders.hasListener(full)) return;
+    if (on) webRequest.onSendHeaders.addListener(full, filter, ['requestHeaders', 'extraHeaders'] as WebRequest.OnSendHeadersOptions[]);
+    else webRequest.onSendHeaders.removeListener(full);
+  };
+  fullHeaders(true);
+  return fullHeaders;
 }

@@ -168,6 +168,13 @@ export class TabLog {
     this.enforceLimits();
   }
 
+  /** Whether the current page has an EventSource it has not closed (the browser may reconnect it). */
+  hasOpenEventSource(): boolean {
+    const page = this.pages[this.pages.length - 1]!.n;
+    for (const s of this.streams.values()) if (s.kind === 'eventsource' && s.state !== 'closed' && s.page === page) return true;
+    return false;
+  }
+
   /**
    * Adds what the network saw of one request to the stream attempt it belongs to: an
    * EventSource's n-th request is its n-th attempt; a fetch/XHR stream has one request.
@@ -216,6 +223,8 @@ export class TabLog {
     if (a.requestBytes !== undefined) attempt.requestBytes = a.requestBytes;
     if (a.lastEventId !== undefined) attempt.lastEventIdSent = a.lastEventId;
     if (a.requestHeaders !== undefined) attempt.requestHeaders = a.requestHeaders;
+    if (a.requestHeadersPartial) attempt.requestHeadersPartial = true;
+    else delete attempt.requestHeadersPartial;
     if (a.redirects.length > 0) attempt.redirects = a.redirects;
     if (a.status !== undefined) {
       attempt.status ??= a.status;

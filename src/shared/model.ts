@@ -40,6 +40,8 @@ export interface Attempt {
   lastEventIdSent?: string;
   /** Request headers as sent, as [name, value] (for "Copy as cURL"). */
   requestHeaders?: [string, string][];
+  /** Chrome reported them without the ones it hides unless asked: Cookie, Referer, Accept-Language, … */
+  requestHeadersPartial?: true;
   contentType?: string;
   /** Why this attempt gave no event stream: "HTTP 500 text/html", "wrong MIME type …", "net::…". */
   failure?: string;

@@ -106,6 +106,12 @@ function AttemptHeaders({ stream: s, attempt: a }: { stream: Stream; attempt: At
         <>
           <h4>Request headers</h4>
           {a.requestHeaders ? <HeaderList headers={a.requestHeaders} testid="request-headers" /> : <p class="note">Not seen: the network did not report this request.</p>}
+          {a.requestHeadersPartial && (
+            <p class="note" data-testid="request-headers-partial">
+              Without Cookie, Referer and the other headers Chrome shows an extension only at a cost to every request: they are asked for while
+              this panel is open or the page has an EventSource open. Open the panel and reload to see them.
+            </p>
+          )}
           <h4>Response headers</h4>
           {a.headers ? <HeaderList headers={a.headers} testid="response-headers" /> : <p class="note">No response.</p>}
           {several && (

@@ -371,6 +371,7 @@ const attempt: Check<Attempt> = shape(
     requestBytes: number,
     lastEventIdSent: string,
     requestHeaders: array(pair),
+    requestHeadersPartial: yes,
     contentType: string,
     failure: string,
     redirects: array(string),
