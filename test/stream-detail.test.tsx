@@ -55,7 +55,7 @@ describe('StreamDetail', () => {
   it("request headers Chrome gave without those it hides: shown, and said to be partial", () => {
     render(<StreamDetail stream={stream([ok(1, { requestHeadersPartial: true })])} />);
     expect(pairs(screen.getByTestId('request-headers'))).toEqual([ACCEPT]);
-    expect(screen.getByTestId('request-headers-partial').textContent).toMatch(/^Without Cookie, Referer .* Open the panel and reload to see them\.$/);
+    expect(screen.getByTestId('request-headers-partial').textContent).toMatch(/^Partial: Chrome shows an extension Cookie, Referer .* Reload the page with the panel open to see them\.$/);
   });
 
   it('several attempts: each with its own headers, drawn once opened', () => {

@@ -108,8 +108,8 @@ function AttemptHeaders({ stream: s, attempt: a }: { stream: Stream; attempt: At
           {a.requestHeaders ? <HeaderList headers={a.requestHeaders} testid="request-headers" /> : <p class="note">Not seen: the network did not report this request.</p>}
           {a.requestHeadersPartial && (
             <p class="note" data-testid="request-headers-partial">
-              Without Cookie, Referer and the other headers Chrome shows an extension only at a cost to every request: they are asked for while
-              this panel is open or the page has an EventSource open. Open the panel and reload to see them.
+              Partial: Chrome shows an extension Cookie, Referer and some other headers only at a cost to every request, so they are asked for
+              only while this panel is open or the page has an EventSource open. Reload the page with the panel open to see them.
             </p>
           )}
           <h4>Response headers</h4>
