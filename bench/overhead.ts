@@ -193,6 +193,11 @@ export async function requests(pair: Pair, server: BenchServer, n: number, runs:
   return alternate(runs, (which) => inPage(pair[which], `${server.origin}/blank`, (page) => page.evaluate(call('benchRequests', `/json?r=${Math.random()}`, n)) as Promise<number>));
 }
 
+/** ms per upload of an `mb` MB body, `n` in a row (what the network observer costs a page's uploads). */
+export async function uploads(pair: Pair, server: BenchServer, mb: number, n: number, runs: number): Promise<Arms<number>> {
+  return alternate(runs, (which) => inPage(pair[which], `${server.origin}/blank`, (page) => page.evaluate(call('benchUploads', `/sink?r=${Math.random()}`, mb, n)) as Promise<number>));
+}
+
 /** Ratio of the medians, and the median of back-to-back pairs' ratios. */
 export function ratios(arms: Arms<number>): { with: number; without: number; ratio: number; paired: number } {
   const w = median(arms.with);

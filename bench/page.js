@@ -90,6 +90,14 @@ window.benchRequests = async (url, n) => {
   return (performance.now() - t0) / n;
 };
 
+/** Uploads: `n` POSTs of an `mb` MB body in a row; ms per request. */
+window.benchUploads = async (url, mb, n) => {
+  const body = new Uint8Array(mb * 1048576);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await (await fetch(`${url}&i=${i}`, { method: 'POST', body })).text();
+  return (performance.now() - t0) / n;
+};
+
 /**
  * Latency: the server writes each event's send time (epoch ms) as its data; the page takes the
  * time it gets the event. Returns the delays in ms, one per event.

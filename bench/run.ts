@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DIST, type BrowserName } from '../scripts/launch';
 import { launchPair, type CpuByKind, type Pair, type Share } from './browsers';
-import { creation, firehose, floor, idle, latency, longestTask, p, ratios, requests, type Arms } from './overhead';
+import { creation, firehose, floor, idle, latency, longestTask, p, ratios, requests, uploads, type Arms } from './overhead';
 import { runParserBench } from './parser-core';
 import { panelScale } from './panel-scale';
 import { pipeline } from './pipeline';
@@ -122,6 +122,9 @@ try {
           const perRequest = await requests(pair, server, 20, Math.max(runs, 11));
           section.requests = perRequest;
           rows.push(armsLine('small fetch, ms per request (20 in a row)', perRequest));
+          const perUpload = await uploads(pair, server, 20, 3, Math.max(runs, 11));
+          section.uploads = perUpload;
+          rows.push(armsLine('upload of 20 MB, ms per request (3 in a row)', perUpload));
         }
         say(table(['figure', 'without', 'with', 'ratio', 'paired'], rows));
         say(`(load ${loadText()})`);

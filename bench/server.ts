@@ -5,6 +5,7 @@
 //                          (an EventSource would reconnect) until the client goes away
 //   /paced?n=N&rate=R      N events at R a second (ids 1..N), each one's data its send time (epoch ms)
 //   /idle                  a page with no SSE at all: text, a table, a form, a few scripts
+//   /sink                  takes a request's body, answers once it has it all (uploads)
 import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -86,6 +87,9 @@ export async function startBenchServer(): Promise<BenchServer> {
         return void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(idlePage());
       case '/json':
         return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+      case '/sink':
+        req.resume();
+        return void req.on('end', () => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}'));
       case '/fire':
         res.writeHead(200, sse);
         return write(res, fireBody(Number(q.get('n') ?? 1000)));

@@ -7,6 +7,7 @@ import type { Runtime } from 'webextension-polyfill';
 import { describe, expect, it } from 'vitest';
 import { Hub } from '../src/background/hub';
 import { IdbLogStore, type LogStore } from '../src/background/log-store';
+import type { NetworkDetail } from '../src/background/network';
 import type { EventRecord } from '../src/shared/model';
 import { PROTOCOL_VERSION, wireToPanel, type BridgeBatch, type PageRecord, type ToPanel, type ToPanelWire } from '../src/shared/protocol';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
@@ -360,43 +361,46 @@ describe('Hub: storage and acknowledgements', () => {
   });
 });
 
-describe('Hub: full request headers (which cost every request in Chrome)', () => {
-  it('asks for them while a page has an EventSource not closed or a panel is open, and from a restart until it knows', async () => {
+describe('Hub: what is asked of the network (which costs every request in Chrome)', () => {
+  /** 'all': full headers and body sizes; 'headers': the full headers only. */
+  const asked = ({ headers, bodySizes }: NetworkDetail) => (bodySizes ? 'all' : headers ? 'headers' : 'none');
+
+  it('the full headers while a page has an EventSource not closed, everything while a panel is open, and all of it from a restart until it knows', async () => {
     const factory = new IDBFactory();
     const { hub, bridge, store } = await withBridge(factory);
-    const told: boolean[] = [];
-    hub.onFullHeaders((on) => told.push(on));
-    expect(told).toEqual([false]); // started, nothing open
+    const told: string[] = [];
+    hub.onNetworkDetail((d) => told.push(asked(d)));
+    expect(told).toEqual(['none']); // started, nothing open
     bridge.send([create]);
-    expect(told).toEqual([false, true]); // at once: its reconnect may come before the next flush
+    expect(told).toEqual(['none', 'headers']); // at once: its reconnect may come before the next flush
     bridge.send([{ k: 'close', sid: 1, t: 5 }]);
     await sleep(120);
-    expect(told).toEqual([false, true, false]);
+    expect(told).toEqual(['none', 'headers', 'none']);
 
-    // A fetch stream alone needs no full headers; a panel does, until it goes.
+    // A fetch stream alone needs nothing more; a panel needs everything, until it goes.
     bridge.send([{ k: 'response', sid: 2, t: 6, kind: 'fetch', url: 'http://127.0.0.1/llm', status: 200, statusText: 'OK', headers: [], headersAt: 7, stack: '' }]);
     await sleep(120);
-    expect(told).toEqual([false, true, false]);
+    expect(told).toEqual(['none', 'headers', 'none']);
     const panel = panelOf(hub);
-    expect(told).toEqual([false, true, false, true]);
+    expect(told).toEqual(['none', 'headers', 'none', 'all']);
     panel.port.close();
     await sleep(120);
-    expect(told).toEqual([false, true, false, true, false]);
+    expect(told).toEqual(['none', 'headers', 'none', 'all', 'none']);
 
-    // An EventSource open when the worker stopped keeps them on in the restarted one.
+    // An EventSource open when the worker stopped keeps the full headers in the restarted one.
     bridge.send([{ ...create, sid: 3 }]);
     await sleep(120);
     store.stop();
     const restarted = await startHub(factory);
-    const afterRestart: boolean[] = [];
-    restarted.hub.onFullHeaders((on) => afterRestart.push(on));
-    expect(afterRestart).toEqual([true]); // not loaded yet
+    const afterRestart: string[] = [];
+    restarted.hub.onNetworkDetail((d) => afterRestart.push(asked(d)));
+    expect(afterRestart).toEqual(['all']); // not loaded yet
     await restarted.started;
     await sleep(120);
-    expect(afterRestart).toEqual([true]);
+    expect(afterRestart).toEqual(['all', 'headers']);
     // The tab navigates: the old page's EventSource is gone with its document.
     restarted.hub.resetTab(TAB, Date.now(), 'http://127.0.0.1/next');
     await sleep(120);
-    expect(afterRestart).toEqual([true, false]);
+    expect(afterRestart).toEqual(['all', 'headers', 'none']);
   });
 });

@@ -81,6 +81,32 @@ describe('NetworkObserver', () => {
     expect(seen[3]).toMatchObject({ requestHeaders: [['Accept', 'text/event-stream']], requestHeadersPartial: true });
   });
 
+  it("takes the request body's size from Content-Length or from the body (none without either, none after a redirect that drops the body)", () => {
+    const base = { tabId: 5, frameId: 0, url: URL_ES, method: 'POST', timeStamp: 1000, type: 'xmlhttprequest' };
+    const seen: NetworkAttempt[] = [];
+    const observer = new NetworkObserver((a) => seen.push(a));
+    const go = (requestId: string, hops: { name: string; value: string }[][]) => {
+      observer.beforeRequest({ ...base, requestId } as unknown as WebRequest.OnBeforeRequestDetailsType);
+      hops.forEach((requestHeaders, i) => {
+        if (i > 0) observer.beforeRedirect({ ...base, requestId, statusCode: 303, redirectUrl: `${URL_ES}/${i}` } as unknown as WebRequest.OnBeforeRedirectDetailsType);
+        observer.sendHeaders({ ...base, requestId, requestHeaders: [{ name: 'Accept', value: 'text/event-stream' }, ...requestHeaders] } as unknown as WebRequest.OnSendHeadersDetailsType);
+      });
+      observer.headersReceived({ ...base, requestId, statusCode: 200, responseHeaders: [{ name: 'Content-Type', value: 'text/event-stream' }] } as unknown as WebRequest.OnHeadersReceivedDetailsType);
+    };
+    go('sized', [[{ name: 'Content-Length', value: '25' }]]);
+    go('unknown', [[]]);
+    go('redirected', [[{ name: 'content-length', value: '25' }], []]);
+    // Chrome: no Content-Length, and the request comes again with its body while a panel is open.
+    observer.beforeRequest({ ...base, requestId: 'body', requestBody: { raw: [{ bytes: new ArrayBuffer(20) }, { bytes: new ArrayBuffer(5) }] } } as unknown as WebRequest.OnBeforeRequestDetailsType);
+    go('body', [[]]);
+    expect(seen.map((a) => [a.requestId, a.requestBytes])).toEqual([
+      ['sized', 25],
+      ['unknown', undefined],
+      ['redirected', undefined],
+      ['body', 25],
+    ]);
+  });
+
   it('knows a request for an event stream by its Accept header even when the response is not one', () => {
     const seen: NetworkAttempt[] = [];
     request(new NetworkObserver((a) => seen.push(a)), 'r1', { status: 500, contentType: 'text/html' });

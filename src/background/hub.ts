@@ -8,7 +8,7 @@ import type { Runtime } from 'webextension-polyfill';
 import { PORT_NAMES, PROTOCOL_VERSION, type BridgeAck, type BridgeBatch, type FromPanel, type ToPanelWire } from '../shared/protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import { NO_STORE, type LogStore, type TabSave } from './log-store';
-import type { NetworkAttempt } from './network';
+import type { NetworkAttempt, NetworkDetail } from './network';
 import { TabLog, limitsOf } from './tab-log';
 
 /** Panels get changes at most this often: a firehose becomes a few messages a second. */
@@ -51,9 +51,9 @@ export class Hub {
   private writing = false;
   private lastWriteFailed = false;
   private store: LogStore = NO_STORE;
-  /** Whether the full request headers are asked of the network (see onFullHeaders). */
-  private fullHeaders = true;
-  private setFullHeaders: (on: boolean) => void = () => undefined;
+  /** What is asked of the network beyond what it gives every listener (see onNetworkDetail). */
+  private detail: NetworkDetail = { headers: true, bodySizes: true };
+  private setNetworkDetail: (detail: NetworkDetail) => void = () => undefined;
 
   /**
    * `eventsAsJson` (Firefox): the panels get new events as the JSON text written to storage (see
@@ -89,26 +89,31 @@ export class Hub {
     const waiting = this.waiting ?? [];
     this.waiting = null;
     for (const input of waiting) input();
-    this.updateFullHeaders();
+    this.updateNetworkDetail();
   }
 
   /**
-   * `set` is told whether the full request headers are needed, which in Chrome cost every
-   * request of every tab (network.ts listen()): while a page has an EventSource not closed
-   * (its reconnects send Last-Event-ID), or a panel is open. On until the stored logs are loaded.
+   * `set` is told what to ask of the network beyond what it gives every listener, which in
+   * Chrome costs every request of every tab (network.ts NetworkDetail): all of it while a
+   * panel is open; the full headers also while a page has an EventSource not closed (its
+   * reconnects send Last-Event-ID). All of it until the stored logs are loaded.
    */
-  onFullHeaders(set: (on: boolean) => void): void {
-    this.setFullHeaders = set;
-    set(this.fullHeaders);
+  onNetworkDetail(set: (detail: NetworkDetail) => void): void {
+    this.setNetworkDetail = set;
+    set(this.detail);
   }
 
-  /** Turns the full headers on at once (a new EventSource's reconnect may come soon); off only at a flush. */
-  private updateFullHeaders(needed = false): void {
+  /**
+   * A new panel or EventSource (`added`) asks at once (an EventSource may reconnect soon);
+   * what is no longer needed stops at the next flush.
+   */
+  private updateNetworkDetail(added?: 'panel' | 'eventsource'): void {
     if (this.waiting) return;
-    const on = needed || [...this.panels.values()].some((set) => set.size > 0) || [...this.logs.values()].some((log) => log.hasOpenEventSource());
-    if (on === this.fullHeaders) return;
-    this.fullHeaders = on;
-    this.setFullHeaders(on);
+    const panel = added === 'panel' || [...this.panels.values()].some((set) => set.size > 0);
+    const headers = panel || added === 'eventsource' || [...this.logs.values()].some((log) => log.hasOpenEventSource());
+    if (headers === this.detail.headers && panel === this.detail.bodySizes) return;
+    this.detail = { headers, bodySizes: panel };
+    this.setNetworkDetail(this.detail);
   }
 
   connect(port: Runtime.Port): void {
@@ -190,7 +195,7 @@ export class Hub {
         // it is acknowledged again all the same.
         this.logOf(tabId).applyBatch({ doc: batch.doc, frameId }, batch.seq, batch.records, batch.invalid);
         this.markDirty(tabId, { port, seq: batch.seq });
-        if (!this.fullHeaders && batch.records.some((r) => r.k === 'create')) this.updateFullHeaders(true);
+        if (!this.detail.headers && batch.records.some((r) => r.k === 'create')) this.updateNetworkDetail('eventsource');
       });
     });
   }
@@ -214,14 +219,14 @@ export class Hub {
         let set = this.panels.get(tabId);
         if (!set) this.panels.set(tabId, (set = new Set()));
         set.add(port);
-        this.updateFullHeaders(true);
+        this.updateNetworkDetail('panel');
         // A tab with no capture yet gets an empty one, not kept: its first records will make it.
         post(port, (this.logs.get(tabId) ?? new TabLog(tabId)).snapshot());
       });
     });
     port.onDisconnect.addListener(() => {
       if (tabId !== undefined) this.panels.get(tabId)?.delete(port);
-      this.schedule(); // whose flush sees whether the full headers are still needed
+      this.schedule(); // whose flush sees what the network must still be asked for
     });
   }
 
@@ -272,7 +277,7 @@ export class Hub {
   /** Writes what is staged and dirty, then acknowledges it and tells the panels; one write at a time. */
   private async flush(): Promise<void> {
     this.timer = undefined;
-    this.updateFullHeaders();
+    this.updateNetworkDetail();
     this.writing = true;
     for (const tabId of [...this.dirty.keys()]) this.stage(tabId);
     const batch = this.staged;

@@ -27,7 +27,7 @@ browser.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && SETTINGS_KEY in changes) hub.setSettings(parseSettings(changes[SETTINGS_KEY]!.newValue));
 });
 
-hub.onFullHeaders(listen(browser.webRequest, new NetworkObserver((attempt) => hub.applyNetwork(attempt))));
+hub.onNetworkDetail(listen(browser.webRequest, new NetworkObserver((attempt) => hub.applyNetwork(attempt))));
 
 void (async () => {
   // Unreadable settings are the defaults: the hub must start, or every input waits forever.

@@ -14,6 +14,7 @@ export interface NetworkAttempt {
   url: string;
   method: string;
   startedAt: number;
+  /** The request body's size: its Content-Length (Firefox), or the body itself (Chrome, see listen()). */
   requestBytes?: number;
   /** The Last-Event-ID header sent: how an EventSource resumes after a reconnect. */
   lastEventId?: string;
@@ -59,22 +60,16 @@ export class NetworkObserver {
   /** @param report called when an SSE attempt's headers arrive and when it ends. */
   constructor(private readonly report: (attempt: NetworkAttempt) => void) {}
 
+  /** Called again for a redirect's next hop (same request), and in Chrome maybe twice per hop, with and without its body. */
   beforeRequest(d: WebRequest.OnBeforeRequestDetailsType): void {
     if (d.tabId < 0) return;
+    let a = this.open.get(d.requestId);
+    if (!a) {
+      a = { requestId: d.requestId, tabId: d.tabId, frameId: d.frameId, url: d.url, method: d.method, startedAt: d.timeStamp, redirects: [], sse: false };
+      this.open.set(d.requestId, a);
+    }
     const bytes = d.requestBody?.raw?.reduce((n, part) => n + ((part.bytes as ArrayBuffer | undefined)?.byteLength ?? 0), 0);
-    const existing = this.open.get(d.requestId);
-    if (existing) return; // A redirect's next hop: same request.
-    this.open.set(d.requestId, {
-      requestId: d.requestId,
-      tabId: d.tabId,
-      frameId: d.frameId,
-      url: d.url,
-      method: d.method,
-      startedAt: d.timeStamp,
-      ...(bytes !== undefined ? { requestBytes: bytes } : {}),
-      redirects: [],
-      sse: false,
-    });
+    if (bytes !== undefined) a.requestBytes = bytes;
   }
 
   /**
@@ -88,6 +83,8 @@ export class NetworkObserver {
     if (header(d.requestHeaders, 'accept')?.includes('text/event-stream')) a.sse = true;
     const lastEventId = header(d.requestHeaders, 'last-event-id');
     if (lastEventId !== undefined) a.lastEventId = lastEventId;
+    const length = header(d.requestHeaders, 'content-length');
+    if (length !== undefined && /^\d+$/.test(length)) a.requestBytes = Number(length);
     if (partial && a.requestHeaders && !a.requestHeadersPartial) return;
     a.requestHeaders = (d.requestHeaders ?? []).map((h): [string, string] => [h.name, h.value ?? '']);
     if (partial) a.requestHeadersPartial = true;
@@ -99,9 +96,10 @@ export class NetworkObserver {
     if (!a) return;
     a.redirects.push(`${d.statusCode} ${d.url} → ${d.redirectUrl}`);
     a.url = d.redirectUrl;
-    // The next hop's headers are the ones sent last.
+    // The next hop's headers are the ones sent last (a 303 sends no body).
     delete a.requestHeaders;
     delete a.requestHeadersPartial;
+    delete a.requestBytes;
   }
 
   headersReceived(d: WebRequest.OnHeadersReceivedDetailsType): void {
@@ -142,17 +140,28 @@ function strip({ sse: _, ...attempt }: NetworkAttempt & { sse: boolean }): Netwo
 }
 
 /**
- * Wires the observer to webRequest: every request of every tab that could be a stream.
- * Returns the switch for the full request headers (see below); it starts on, since a worker
- * that just started does not know yet whether anyone needs them.
+ * What Chrome gives a listener only when asked, each at a cost to every request of every tab:
+ * `headers`, the request headers it otherwise hides (Cookie, Referer, Last-Event-ID, …;
+ * 'extraHeaders': +0.5-0.8 ms per request here), and `bodySizes`, a request's body (copied to
+ * us whole: a 20 MB upload took 73 ms longer), which is how we know its size (Chrome shows no
+ * Content-Length). Firefox gives every listener every header, Content-Length too: it needs neither.
  */
-export function listen(webRequest: WebRequest.Static, observer: NetworkObserver): (fullHeaders: boolean) => void {
+export interface NetworkDetail {
+  headers: boolean;
+  bodySizes: boolean;
+}
+
+/**
+ * Wires the observer to webRequest: every request of every tab that could be a stream.
+ * Returns the switch for what Chrome gives only when asked (Hub.onNetworkDetail says when);
+ * all of it at first, since a worker that just started does not know yet what is needed.
+ */
+export function listen(webRequest: WebRequest.Static, observer: NetworkObserver): (detail: NetworkDetail) => void {
   const filter: WebRequest.RequestFilter = { urls: ['<all_urls>'], types: ['xmlhttprequest', 'other'] };
-  // Chrome hides some request headers (Cookie, Referer, Last-Event-ID, …) from listeners without
-  // 'extraHeaders', which Firefox does not know.
+  // Chrome hides some headers from a listener that does not ask ('extraHeaders', unknown to Firefox).
   const options = (webRequest as { OnSendHeadersOptions?: Record<string, string> }).OnSendHeadersOptions;
   const hides = options !== undefined && Object.values(options).includes('extraHeaders');
-  webRequest.onBeforeRequest.addListener((d) => void observer.beforeRequest(d), filter, ['requestBody']);
+  webRequest.onBeforeRequest.addListener((d) => void observer.beforeRequest(d), filter);
   webRequest.onSendHeaders.addListener((d) => observer.sendHeaders(d, hides), filter, ['requestHeaders']);
   webRequest.onBeforeRedirect.addListener((d) => observer.beforeRedirect(d), filter);
   webRequest.onHeadersReceived.addListener((d) => void observer.headersReceived(d), filter, ['responseHeaders']);
@@ -160,16 +169,19 @@ export function listen(webRequest: WebRequest.Static, observer: NetworkObserver)
   webRequest.onErrorOccurred.addListener((d) => observer.errorOccurred(d), filter);
   if (!hides) return () => undefined;
 
-  // While any listener has 'extraHeaders', every request of every tab waits on the browser
-  // process for its headers: +0.5-0.8 ms per request here (bench/README.md, sixth round). So
-  // that listener is there only while it is needed (Hub.onFullHeaders): while a page has an
-  // EventSource (to show the Last-Event-ID its reconnects send) or a panel is open.
-  const full = (d: WebRequest.OnSendHeadersDetailsType) => observer.sendHeaders(d);
-  const fullHeaders = (on: boolean) => {
-    if (on === webRequest.onSendHeaders.hasListener(full)) return;
-    if (on) webRequest.onSendHeaders.addListener(full, filter, ['requestHeaders', 'extraHeaders'] as WebRequest.OnSendHeadersOptions[]);
-    else webRequest.onSendHeaders.removeListener(full);
+  // One more listener of each, asking for more, there only while needed.
+  const withBody = (d: WebRequest.OnBeforeRequestDetailsType) => observer.beforeRequest(d);
+  const withHeaders = (d: WebRequest.OnSendHeadersDetailsType) => observer.sendHeaders(d);
+  const set = ({ headers, bodySizes }: NetworkDetail) => {
+    if (bodySizes !== webRequest.onBeforeRequest.hasListener(withBody)) {
+      if (bodySizes) webRequest.onBeforeRequest.addListener(withBody, filter, ['requestBody']);
+      else webRequest.onBeforeRequest.removeListener(withBody);
+    }
+    if (headers !== webRequest.onSendHeaders.hasListener(withHeaders)) {
+      if (headers) webRequest.onSendHeaders.addListener(withHeaders, filter, ['requestHeaders', 'extraHeaders'] as WebRequest.OnSendHeadersOptions[]);
+      else webRequest.onSendHeaders.removeListener(withHeaders);
+    }
   };
-  fullHeaders(true);
-  return fullHeaders;
+  set({ headers: true, bodySizes: true });
+  return set;
 }
