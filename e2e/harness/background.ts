@@ -32,6 +32,14 @@ export async function stopBackground(launched: Launched, anyPage: Page): Promise
   if (state !== 'stopped') throw new Error(`Firefox's background is ${String(state)} after terminateBackground()`);
 }
 
+/** Evaluates `expression` in Chromium's service worker (the background), starting it if it is stopped. */
+export async function inChromiumWorker(launched: Launched, expression: string): Promise<unknown> {
+  const target = await launched.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(WORKER_URL));
+  const worker = await target.worker();
+  if (!worker) throw new Error('no service worker');
+  return worker.evaluate(expression);
+}
+
 /** Whether the background runs (Firefox: its state; Chromium: a worker target exists). */
 export async function backgroundRunning(launched: Launched): Promise<boolean> {
   if (launched.name === 'chromium') return launched.browser.targets().some((t) => t.type() === 'service_worker' && t.url().startsWith(WORKER_URL));

@@ -103,6 +103,10 @@ export class Hub {
     set(this.detail);
   }
 
+  get networkDetail(): NetworkDetail {
+    return { ...this.detail };
+  }
+
   /**
    * A new panel or EventSource (`added`) asks at once (an EventSource may reconnect soon);
    * what is no longer needed stops at the next flush.

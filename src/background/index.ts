@@ -13,6 +13,8 @@ import { NetworkObserver, listen } from './network';
 const SESSION_MARK = 'session-started';
 
 const hub = new Hub();
+// For the browser tests (and a look from the worker's console).
+Object.assign(globalThis, { sseInspectorHub: hub });
 
 browser.runtime.onConnect.addListener((port) => hub.connect(port));
 
