@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Target } from 'puppeteer-core';
 import { FIREFOX_ID } from '../manifest.config';
 
 export type BrowserName = 'chromium' | 'firefox';
@@ -15,6 +15,10 @@ export const DIST = { chromium: resolve(distRoot, 'chrome'), firefox: resolve(di
 
 /** Fixed by the manifest's `key`. */
 export const CHROME_EXTENSION_ID = 'abejhokajfbhhddnepckamndjhfjleff';
+
+/** Our extension's service worker (the background) in Chromium. */
+export const isExtensionWorker = (t: Target) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`);
+
 /** Fixed through the `extensions.webextensions.uuids` preference. */
 export const FIREFOX_EXTENSION_UUID = '5e1f0b6c-7d1a-4c3e-9a53-2f6d9c8b1e47';
 
@@ -80,7 +84,7 @@ async function launchChromium({ headless = true, devtools = false, extension = t
     ],
   });
   if (extension) {
-    await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`));
+    await browser.waitForTarget(isExtensionWorker);
   }
   if (downloads) await (await browser.target().createCDPSession()).send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
   return {

@@ -4,9 +4,7 @@
 // (WebDriver BiDi in the browser's chrome context, which --remote-allow-system-access allows).
 import type { Page } from 'puppeteer-core';
 import { FIREFOX_ID } from '../../manifest.config';
-import { CHROME_EXTENSION_ID, evaluateInFirefoxChrome, type Launched } from '../../scripts/launch';
-
-const WORKER_URL = `chrome-extension://${CHROME_EXTENSION_ID}/`;
+import { evaluateInFirefoxChrome, isExtensionWorker, type Launched } from '../../scripts/launch';
 
 /** Stops the background now, and resolves once it is stopped. */
 export async function stopBackground(launched: Launched, anyPage: Page): Promise<void> {
@@ -34,7 +32,7 @@ export async function stopBackground(launched: Launched, anyPage: Page): Promise
 
 /** Evaluates `expression` in Chromium's service worker (the background), starting it if it is stopped. */
 export async function inChromiumWorker(launched: Launched, expression: string): Promise<unknown> {
-  const target = await launched.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(WORKER_URL));
+  const target = await launched.browser.waitForTarget(isExtensionWorker);
   const worker = await target.worker();
   if (!worker) throw new Error('no service worker');
   return worker.evaluate(expression);
@@ -42,7 +40,7 @@ export async function inChromiumWorker(launched: Launched, expression: string): 
 
 /** Whether the background runs (Firefox: its state; Chromium: a worker target exists). */
 export async function backgroundRunning(launched: Launched): Promise<boolean> {
-  if (launched.name === 'chromium') return launched.browser.targets().some((t) => t.type() === 'service_worker' && t.url().startsWith(WORKER_URL));
+  if (launched.name === 'chromium') return launched.browser.targets().some(isExtensionWorker);
   const state = await evaluateInFirefoxChrome(launched.browser, `WebExtensionPolicy.getByID(${JSON.stringify(FIREFOX_ID)}).extension.backgroundState`);
   return state === 'running';
 }
