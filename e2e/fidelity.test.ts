@@ -47,6 +47,7 @@ interface Expectation {
 const CASES: Record<string, Expectation> = {
   'es-types': { listens: ['message', 'alpha', 'beta'] },
   'es-unlistened': { listens: ['message'] },
+  'es-open-error': { listens: ['open', 'error', 'message'] },
   'es-reconnect': { minAttempts: 3 },
   'es-10k': {},
   'es-1mb': {},

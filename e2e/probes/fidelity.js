@@ -35,6 +35,7 @@ async ({ waitFor: waitBriefly, nonce, sleep }) => {
     };
     for (const t of types) {
       es.addEventListener(t, (e) => {
+        if (!(e instanceof MessageEvent)) return; // The connection's own open or error.
         events.push([e.type, e.lastEventId, e.data]);
         if (closeOn === 'count' && events.length === until) close();
       });
@@ -48,6 +49,9 @@ async ({ waitFor: waitBriefly, nonce, sleep }) => {
   await run('es-types', 'eventsource', '/sse', 'n=9&types=message,alpha,beta&comments=1&retry=5000&id=1&chunk=30&end=hang', eventSource(ALL, 9));
   // The page listens to `message` only: e1, e4, e7 (the others are alpha and beta).
   await run('es-unlistened', 'eventsource', '/sse', 'n=9&types=message,alpha,beta&comments=1&id=1&chunk=30&end=hang', eventSource(['message'], 3));
+  // Server events named like the connection's own: the page's `open` and `error` listeners get
+  // both kinds, and only the server's are events.
+  await run('es-open-error', 'eventsource', '/sse', 'n=9&types=open,error,message&id=1&chunk=30&end=hang', eventSource(['open', 'error', 'message'], 9));
   await run('es-reconnect', 'eventsource', '/lastid?retry=10', null, eventSource(['message'], 3));
   await run('es-10k', 'eventsource', '/sse', 'n=10000&id=1&end=hang', eventSource(['message'], 10000));
   await run('es-1mb', 'eventsource', '/sse', 'n=1&size=1048576&end=hang', eventSource(['message'], 1));

@@ -103,7 +103,7 @@ const IDLE_OPTIONS = bare({ timeout: MAX_WAIT_MS });
 const timeStampOf = uncurry(getter(Event.prototype, 'timeStamp') as (this: Event) => number);
 /** When an event was dispatched, as epoch ms (the same clock as now()). */
 export const eventTime = (e: Event) => timeOrigin + timeStampOf(e);
-export const dataOf = uncurry(getter(MessageEvent.prototype, 'data') as (this: MessageEvent) => string);
+const dataOf = uncurry(getter(MessageEvent.prototype, 'data') as (this: MessageEvent) => string);
 const lastEventIdOf = uncurry(getter(MessageEvent.prototype, 'lastEventId') as (this: MessageEvent) => string);
 const NativeUint8Array = Uint8Array;
 const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as Uint8Array;

@@ -1,7 +1,7 @@
 // Natives the page hook relies on, taken at document_start before any page script can
 // replace them: a page that later patches Reflect, WeakMap or EventTarget must neither see
 // our calls nor break them.
-export const { apply, construct, defineProperty, getOwnPropertyDescriptor } = Reflect;
+export const { apply, construct, defineProperty, getOwnPropertyDescriptor, getPrototypeOf } = Reflect;
 export const createObject = Object.create;
 const setPrototypeOf = Object.setPrototypeOf;
 export const { split, indexOf, slice, charCodeAt } = String.prototype;

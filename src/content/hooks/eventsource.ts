@@ -2,15 +2,16 @@
 // our own (never wrapping the page's): open, error and message at construction, before the
 // page can add any, and one for each other type the page starts listening to.
 import { replaceFunction } from '../disguise';
-import { dataOf, emit, emitEvent, emitWithStack, eventTime, newSid, now, stackMark } from '../emitter';
-import { SafeWeakMap, apply, construct, createObject, getter } from '../native';
+import { emit, emitEvent, emitWithStack, eventTime, newSid, now, stackMark } from '../emitter';
+import { SafeWeakMap, apply, construct, createObject, getPrototypeOf, getter } from '../native';
 
 const NativeEventSource = window.EventSource;
 const esProto = NativeEventSource.prototype;
 const readyStateOf = getter(esProto, 'readyState') as (this: EventSource) => number;
 const urlOf = getter(esProto, 'url') as (this: EventSource) => string;
 const withCredentialsOf = getter(esProto, 'withCredentials') as (this: EventSource) => boolean;
-const originOf = getter(MessageEvent.prototype, 'origin') as (this: MessageEvent) => string;
+const messageEventProto = MessageEvent.prototype;
+const originOf = getter(messageEventProto, 'origin') as (this: MessageEvent) => string;
 const addListener = EventTarget.prototype.addEventListener;
 
 /** What we know of each EventSource the page created. */
@@ -54,19 +55,16 @@ function onEventOf(type: string): (this: EventSource, e: Event) => void {
 }
 
 /**
- * For a page listening to `open` or `error`: the connection's own Events of that type (not
- * MessageEvents: onOpen and onError record them) reach this listener too, and reading their
- * `data` throws, which the page would see as an uncaught error. Only a server's event of that
- * type (`event: open`) is a MessageEvent.
+ * For a page listening to `open` or `error`: the connection's own Events of that type (plain
+ * Events: onOpen and onError record them) reach this listener too. Only a server's event of that
+ * type (`event: open`) is a MessageEvent. Told apart by prototype, not by reading `data` and
+ * catching what it throws: that delayed a page's first `open` by 1.2 ms in Chromium (bench:
+ * "first open").
  */
 function onConnectionTypeOf(type: string): (this: EventSource, e: Event) => void {
   return function (this: EventSource, e: Event): void {
+    if (getPrototypeOf(e) !== messageEventProto) return;
     const state = tracked.get(this)!;
-    try {
-      dataOf(e as MessageEvent);
-    } catch {
-      return; // Not a MessageEvent.
-    }
     emitEvent(state.sid, type, e as MessageEvent, (state.origin ??= apply(originOf, e, [])));
   };
 }
