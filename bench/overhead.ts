@@ -198,6 +198,29 @@ export async function uploads(pair: Pair, server: BenchServer, mb: number, n: nu
   return alternate(runs, (which) => inPage(pair[which], `${server.origin}/blank`, (page) => page.evaluate(call('benchUploads', `/sink?r=${Math.random()}`, mb, n)) as Promise<number>));
 }
 
+export interface FirstCalls {
+  response: Arms<number>;
+  cancel: Arms<number>;
+  open: Arms<number>;
+}
+
+/**
+ * A page's first calls that our hooks sit in, each in a fresh page (benchFirstFetch and
+ * benchFirstOpen in page.js): ms each. Fresh pages, because what a hook costs the first time
+ * (its code compiled, the first exception made) is paid once per page by whichever call comes first.
+ */
+export async function firstCalls(pair: Pair, server: BenchServer, runs: number): Promise<FirstCalls> {
+  type Times = { responseMs: number; cancelMs: number; openMs: number };
+  const r = await alternate(runs, async (which): Promise<Times> => {
+    const url = `/fire?n=10&r=${Math.random()}`;
+    const fetched = (await inPage(pair[which], `${server.origin}/blank`, (page) => page.evaluate(call('benchFirstFetch', url)))) as Omit<Times, 'openMs'>;
+    const openMs = (await inPage(pair[which], `${server.origin}/blank`, (page) => page.evaluate(call('benchFirstOpen', url)))) as number;
+    return { ...fetched, openMs };
+  });
+  const arms = (k: keyof Times): Arms<number> => ({ with: r.with.map((t) => t[k]), without: r.without.map((t) => t[k]) });
+  return { response: arms('responseMs'), cancel: arms('cancelMs'), open: arms('openMs') };
+}
+
 /** Ratio of the medians, and the median of back-to-back pairs' ratios. */
 export function ratios(arms: Arms<number>): { with: number; without: number; ratio: number; paired: number } {
   const w = median(arms.with);

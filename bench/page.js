@@ -90,6 +90,39 @@ window.benchRequests = async (url, n) => {
   return (performance.now() - t0) / n;
 };
 
+/**
+ * A page's first calls, each in a fresh page (where the hooks' code runs for the first time):
+ * ms from fetch() to the Response of a small event stream, and of its body's cancel() (no
+ * reason).
+ */
+window.benchFirstFetch = async (url) => {
+  const t0 = performance.now();
+  const response = await fetch(url);
+  const responseMs = performance.now() - t0;
+  const reader = response.body.getReader();
+  await reader.read();
+  const t1 = performance.now();
+  await reader.cancel();
+  return { responseMs, cancelMs: performance.now() - t1 };
+};
+
+/** ms from an EventSource's `onopen` to the page's `open` listener added after it (ours for that type runs in between). */
+window.benchFirstOpen = (url) =>
+  new Promise((resolve, reject) => {
+    const es = new EventSource(url);
+    let opened = 0;
+    es.onopen = () => (opened = performance.now());
+    es.addEventListener('open', () => {
+      const gap = performance.now() - opened;
+      es.close();
+      resolve(gap);
+    });
+    es.onerror = () => {
+      es.close();
+      reject(new Error('EventSource error'));
+    };
+  });
+
 /** Uploads: `n` POSTs of an `mb` MB body in a row; ms per request. */
 window.benchUploads = async (url, mb, n) => {
   const body = new Uint8Array(mb * 1048576);

@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DIST, type BrowserName } from '../scripts/launch';
 import { launchPair, type CpuByKind, type Pair, type Share } from './browsers';
-import { creation, firehose, floor, idle, latency, longestTask, p, ratios, requests, uploads, type Arms } from './overhead';
+import { creation, firehose, firstCalls, floor, idle, latency, longestTask, p, ratios, requests, uploads, type Arms } from './overhead';
 import { runParserBench } from './parser-core';
 import { panelScale } from './panel-scale';
 import { pipeline } from './pipeline';
@@ -48,6 +48,11 @@ const save = () => {
 const armsLine = (label: string, a: Arms<number>, unit = 'ms') => {
   const r = ratios(a);
   return [label, `${f0(r.without)} ${unit}`, `${f0(r.with)} ${unit}`, f2(r.ratio), f2(r.paired)];
+};
+/** For sub-millisecond figures, where a ratio says little (the page's own call takes ~0 ms): the ms added. */
+const addedLine = (label: string, a: Arms<number>) => {
+  const r = ratios(a);
+  return [label, `${f2(r.without)} ms`, `${f2(r.with)} ms`, `+${f2(r.with - r.without)} ms`, ''];
 };
 const cpuLine = (c: { with: CpuByKind; without: CpuByKind }) =>
   (Object.keys(c.with) as (keyof CpuByKind)[])
@@ -125,6 +130,11 @@ try {
           const perUpload = await uploads(pair, server, 20, 3, Math.max(runs, 11));
           section.uploads = perUpload;
           rows.push(armsLine('upload of 20 MB, ms per request (3 in a row)', perUpload));
+          const first = await firstCalls(pair, server, Math.max(runs, 21));
+          section.firstCalls = first;
+          rows.push(addedLine('first SSE fetch(), to its Response', first.response));
+          rows.push(addedLine("first cancel() of an SSE fetch's body", first.cancel));
+          rows.push(addedLine("first open, onopen to the page's open listener", first.open));
         }
         say(table(['figure', 'without', 'with', 'ratio', 'paired'], rows));
         say(`(load ${loadText()})`);
