@@ -206,8 +206,8 @@ export interface FirstCalls {
 
 /**
  * A page's first calls that our hooks sit in, each in a fresh page (benchFirstFetch and
- * benchFirstOpen in page.js): ms each. Fresh pages, because what a hook costs the first time
- * (its code compiled, the first exception made) is paid once per page by whichever call comes first.
+ * benchFirstOpen in page.js): ms each. Fresh pages, because what a hook costs the first time in
+ * a page (in Chromium, its first exception) is paid once per page by whichever call comes first.
  */
 export async function firstCalls(pair: Pair, server: BenchServer, runs: number): Promise<FirstCalls> {
   type Times = { responseMs: number; cancelMs: number; openMs: number };

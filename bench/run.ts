@@ -52,7 +52,8 @@ const armsLine = (label: string, a: Arms<number>, unit = 'ms') => {
 /** For sub-millisecond figures, where a ratio says little (the page's own call takes ~0 ms): the ms added. */
 const addedLine = (label: string, a: Arms<number>) => {
   const r = ratios(a);
-  return [label, `${f2(r.without)} ms`, `${f2(r.with)} ms`, `+${f2(r.with - r.without)} ms`, ''];
+  const added = r.with - r.without;
+  return [label, `${f2(r.without)} ms`, `${f2(r.with)} ms`, `${added < 0 ? '-' : '+'}${f2(Math.abs(added))} ms`, ''];
 };
 const cpuLine = (c: { with: CpuByKind; without: CpuByKind }) =>
   (Object.keys(c.with) as (keyof CpuByKind)[])
