@@ -28,7 +28,7 @@ export async function launchPair(name: BrowserName): Promise<Pair> {
   });
   if (name === 'firefox') {
     // Firefox gives pages a clock of whole milliseconds, too coarse for a fetch firehose of 20 ms
-    // or a call of less than one; without this pref it is 20 µs, the finest it allows.
+    // or a call of less than one; with this pref off it is 20 µs, the finest it allows.
     for (const l of [withExt, without]) await evaluateInFirefoxChrome(l.browser, `Services.prefs.setBoolPref('privacy.reduceTimerPrecision', false)`);
     extensionPids.set(withExt, await firefoxExtensionPids(withExt));
   }
