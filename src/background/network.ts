@@ -153,8 +153,8 @@ export interface NetworkDetail {
 
 /**
  * Wires the observer to webRequest: every request of every tab that could be a stream.
- * Returns the switch for what Chrome gives only when asked (Hub.onNetworkDetail says when);
- * all of it at first, since a worker that just started does not know yet what is needed.
+ * Returns the switch for what Chrome gives only when asked: none of it until the switch is set
+ * (Hub.onNetworkDetail sets it at once, and says when).
  */
 export function listen(webRequest: WebRequest.Static, observer: NetworkObserver): (detail: NetworkDetail) => void {
   const filter: WebRequest.RequestFilter = { urls: ['<all_urls>'], types: ['xmlhttprequest', 'other'] };
@@ -182,6 +182,5 @@ export function listen(webRequest: WebRequest.Static, observer: NetworkObserver)
       else webRequest.onSendHeaders.removeListener(withHeaders);
     }
   };
-  set({ headers: true, bodySizes: true });
   return set;
 }
