@@ -86,13 +86,17 @@ try {
             if (r.shares) say(`  ${kind}: page renderer with the extension, ms by code: ${sharesLine(r.shares)}`);
             say(`  ${kind}: events/s without ${int((n / median(r.ms.without)) * 1000)}, with ${int((n / median(r.ms.with)) * 1000)}`);
           }
-          for (const kind of ['eventsource', 'fetch'] as const) {
-            const r = await longestTask(pair, server, kind, n, runs);
+          // Ten times as many: a burst of more body than one message to the background holds.
+          const big = await firehose(pair, server, 'fetch', n * 10, runs, () => undefined);
+          section['firehose-fetch-big'] = big;
+          rows.push(armsLine(`fetch: ${int(n * 10)} events, to the last`, big.ms));
+          for (const [kind, events] of [['eventsource', n], ['fetch', n], ['fetch', n * 10]] as const) {
+            const r = await longestTask(pair, server, kind, events, runs);
             if (r.with.some((x) => x === null)) continue;
-            section[`longest-task-${kind}`] = r;
+            section[`longest-task-${kind}${events === n ? '' : '-big'}`] = r;
             for (const when of ['during', 'after'] as const) {
               const arm = (which: 'with' | 'without') => median(r[which].map((x) => x![when]));
-              rows.push([`${kind}: longest task, ${when === 'during' ? 'during the firehose' : 'in the 3 s after it'}`, `${f0(arm('without'))} ms`, `${f0(arm('with'))} ms`, '', '']);
+              rows.push([`${kind}${events === n ? '' : ` (${int(events)})`}: longest task, ${when === 'during' ? 'during the firehose' : 'in the 3 s after it'}`, `${f0(arm('without'))} ms`, `${f0(arm('with'))} ms`, '', '']);
             }
           }
           // The floor: what the page doing what the page hook must do costs, without the extension.

@@ -9,6 +9,8 @@ import { HANDSHAKE, type EventRun, type PageBatch, type PageRecord } from '../sr
 let clock = 0;
 let visibility: DocumentVisibilityState = 'visible';
 let dataReads = 0;
+/** How long sending a batch takes, on the emitter's clock. */
+let sendMs = 0;
 /** How many more times an idle moment says it has time left. */
 let idleChecks = Infinity;
 const idleCallbacks: IdleRequestCallback[] = [];
@@ -16,13 +18,14 @@ const batches: PageBatch[] = [];
 let emitter: typeof import('../src/content/emitter');
 
 class FakeIdleDeadline {
+  private readonly start = clock;
   constructor(private readonly timedOut: boolean) {}
   get didTimeout(): boolean {
     return this.timedOut;
   }
-  /** Counts down `idleChecks`: the idle moment is over when it reaches 0. */
+  /** 50 ms from its start on the emitter's clock; counts down `idleChecks`: the idle moment is over when it reaches 0. */
   timeRemaining(): number {
-    return idleChecks-- > 0 ? 50 : 0;
+    return idleChecks-- > 0 ? Math.max(0, 50 - (clock - this.start)) : 0;
   }
 }
 
@@ -78,7 +81,10 @@ beforeAll(async () => {
   // as Chrome gives it to the bridge: the page hook's arrays have no prototype).
   document.addEventListener(HANDSHAKE.offer, (e) => {
     e.preventDefault();
-    (e as MouseEvent).relatedTarget!.addEventListener(HANDSHAKE.batch, (b) => batches.push(structuredClone((b as CustomEvent<PageBatch>).detail)));
+    (e as MouseEvent).relatedTarget!.addEventListener(HANDSHAKE.batch, (b) => {
+      batches.push(structuredClone((b as CustomEvent<PageBatch>).detail));
+      clock += sendMs;
+    });
   });
   emitter = await import('../src/content/emitter');
 });
@@ -89,6 +95,7 @@ afterEach(async () => {
   batches.length = 0;
   dataReads = 0;
   idleChecks = Infinity;
+  sendMs = 0;
   visibility = 'visible';
 });
 
@@ -216,11 +223,34 @@ describe('the page hook’s batches', () => {
     expect(sizes()).toEqual([1000, 1000, 1000, 1000, 1000, 2]);
     expect(eventsSent().map((e) => e[3])).toEqual(Array.from({ length: 5001 }, (_, i) => String(i)));
     expect(batches.flatMap((b) => b.records.map((r) => r.k)).slice(-3)).toEqual(['events', 'chunk', 'events']);
-    // An idle callback that timed out has no time left, and sends everything.
+    // An idle callback that timed out has no idle time: it sends for 16 ms (sending takes no time here).
     for (let i = 0; i < 3000; i++) emitter.emitEvent(1, 'message', message(i), 'http://x');
     idleChecks = 0;
     idle(true);
     expect(sizes().slice(6)).toEqual([1000, 1000, 1000]);
+  });
+
+  it('an idle moment sends no message it has no time left for, by the time the longest one took', () => {
+    sendMs = 20;
+    for (let i = 0; i < 5000; i++) emitter.emitEvent(1, 'message', message(i), 'http://x');
+    idle(); // a burst
+    idle(); // 50 ms: a second message leaves 10 ms, too short for a third
+    expect(sizes()).toEqual([1000, 1000]);
+  });
+
+  it('an idle moment stops inside a long body text too, and the rest goes next', () => {
+    sendMs = 20;
+    const mib = 1024 * 1024;
+    emitter.emitChunk(3, 'a'.repeat(2 * mib) + 'b'.repeat(3 * mib), 5 * mib);
+    idle(); // a burst
+    idle();
+    const chunks = () => batches.map((b) => b.records.map((r) => r as PageRecord & { k: 'chunk' }));
+    expect(chunks().map((m) => m.map((c) => c.text[0]))).toEqual([['a'], ['a']]);
+    idle();
+    idle();
+    expect(chunks().map((m) => m.map((c) => c.text.length))).toEqual([[mib], [mib], [mib], [mib], [mib]]);
+    expect(chunks().flat().map((c) => c.bytes)).toEqual([5 * mib, 0, 0, 0, 0]);
+    expect(chunks().flat().map((c) => c.text).join('')).toBe('a'.repeat(2 * mib) + 'b'.repeat(3 * mib));
   });
 
   it('a backlog that short idle moments cannot keep up with still goes within a second', () => {
@@ -249,8 +279,8 @@ describe('the page hook’s batches', () => {
     expect(sizes()).toEqual([1]);
   });
 
-  it('keep each message under 4 MiB of text, cutting a run where it must', () => {
-    const mb = 'x'.repeat(1024 * 1024);
+  it('keep each message under 1 MiB of text, cutting a run where it must', () => {
+    const mb = 'x'.repeat(256 * 1024);
     for (let i = 0; i < 6; i++) emitter.emitEvent(1, 'message', message(i, mb), 'http://x');
     quiet();
     expect(sizes()).toEqual([4, 2]);
@@ -271,12 +301,35 @@ describe('the page hook’s batches', () => {
     expect(chunks.map((c) => c.bytes)).toEqual([9, wire.length - 9]);
   });
 
-  it('send body text at once past 4 MiB, without waiting for idle time', () => {
-    const text = 'y'.repeat(3 * 1024 * 1024);
+  it('hold body text for idle time up to 64 MiB, and start sending past it', () => {
+    const mib = 1024 * 1024;
+    const texts = () => batches.map((b) => b.records.map((r) => (r as PageRecord & { text: string }).text.length));
+    emitter.emitChunk(3, 'y'.repeat(5 * mib)); // more than a message holds
+    expect(batches).toHaveLength(0);
+    quiet();
+    expect(texts()).toEqual([[mib], [mib], [mib], [mib], [mib]]);
+    batches.length = 0;
+    const text = 'y'.repeat(33 * mib);
     emitter.emitChunk(3, text);
     expect(batches).toHaveLength(0);
     emitter.emitChunk(3, text);
-    expect(batches.map((b) => b.records.map((r) => (r as PageRecord & { text: string }).text.length))).toEqual([[text.length], [text.length]]);
+    expect(texts().flat().reduce((a, b) => a + b, 0)).toBe(2 * text.length);
+    expect(Math.max(...texts().map((m) => m.reduce((a, b) => a + b, 0)))).toBe(mib);
+  });
+
+  it('outside idle time, send for 16 ms, then go on at the end of the page’s next task', async () => {
+    sendMs = 6; // the third message would end past 16 ms
+    for (let i = 0; i < 3000; i++) emitter.emitEvent(1, 'message', message(i), 'http://x');
+    idle(true); // the idle callback's timeout: a task of the busy page
+    expect(sizes()).toEqual([1000, 1000]);
+    await endOfTask();
+    expect(sizes()).toEqual([1000, 1000, 1000]);
+    expect(eventsSent().map((e) => e[3])).toEqual(Array.from({ length: 3000 }, (_, i) => String(i)));
+    // A page being left sends all it has.
+    batches.length = 0;
+    for (let i = 0; i < 3000; i++) emitter.emitEvent(1, 'message', message(i), 'http://x');
+    window.dispatchEvent(new Event('pagehide'));
+    expect(sizes()).toEqual([1000, 1000, 1000]);
   });
 
   it('in a hidden page, send at the end of the task', async () => {

@@ -30,15 +30,18 @@ export const newSid = () => nextSid++;
 //   since the one before (a burst has idle moments too), or once the first record has waited
 //   MAX_WAIT_MS, checked as records come (an idle callback's timeout is itself a task, queued
 //   behind the events of a busy page). From then on, until the page is idle again, a batch goes at the end
-//   of each task, or sooner once it is BATCH_MS old or MAX_BATCH records long: one second's
-//   backlog at once, then small steps, rather than a long pause every second.
-// - An idle moment sends until it is over; what is left waits for the next (a big backlog
-//   would otherwise be one long task, which the page feels as input delay), but all of it goes
-//   once it is MAX_WAIT_MS old (short idle moments, as in an animating page, may not keep up).
+//   of each task, or sooner once it is BATCH_MS old or MAX_BATCH records long.
+// - Sending stops when its time is up, and the rest goes next, in order: an idle moment sends
+//   until it is over, any other moment for TASK_MS, then again at the end of the page's next
+//   task (a big backlog sent at once would be one long task, which the page feels as input
+//   delay). What waited MAX_WAIT_MS no longer waits for idle moments (short ones, as in an
+//   animating page, may not keep up).
+// - Body bytes wait as events do, up to HOLD_CHARS: a page read a 24 MB fetch firehose 5-6×
+//   slower when each 4 MiB of it was sent at once (bench/README.md, eighth round).
 // So a burst shorter than MAX_WAIT_MS is not slowed by us, and under a longer firehose the
 // panel stays within about a second of the page plus the time to send that second's backlog.
 // A hidden page sends at the end of each task (its idle callbacks may be held back), and a page
-// being left sends what it has (pagehide).
+// being left sends all it has (pagehide).
 
 const MAX_WAIT_MS = 1000;
 const BATCH_MS = 50;
@@ -46,11 +49,18 @@ const BATCH_MS = 50;
 const MAX_BATCH = 1000;
 /**
  * Characters of body text and event data per message: the bridge forwards each as one extension
- * message, and Chrome refuses a message over 64 MiB. Body text past this is sent without waiting.
+ * message, and Chrome refuses a message over 64 MiB.
  */
-const BATCH_CHARS = 4 * 1024 * 1024;
-/** About what sending a message of MAX_BATCH events takes (2 ms in Chromium): an idle moment with less left sends no more. */
+const BATCH_CHARS = 1024 * 1024;
+/**
+ * Characters of body text and bytes of body held (copies of what the page got): past this,
+ * sending starts without waiting for idle time, so memory stays bounded.
+ */
+const HOLD_CHARS = 64 * 1024 * 1024;
+/** What a message is first thought to take (MAX_BATCH events: 2 ms in Chromium); then, the longest one so far. */
 const MESSAGE_MS = 3;
+/** Sending outside idle time stops after this, and goes on at the end of the page's next task. */
+const TASK_MS = 16;
 
 /** Events of one stream, held as the page's MessageEvents until their batch is sent. */
 interface HeldRun {
@@ -116,12 +126,14 @@ const STREAM = bare({ stream: true });
 
 /**
  * Sends what is pending, in messages of at most MAX_BATCH records and BATCH_CHARS characters:
- * everything, or, given an idle moment's `deadline`, until that moment is over (a second's
- * firehose took 200 ms to send in Chromium: a long task the page would feel). The rest waits
- * for the next idle moment, in order, before what comes after it.
+ * given an idle moment's `deadline`, until that moment is over; without one, for TASK_MS; `all`:
+ * everything (a second's firehose took 200 ms to send in Chromium: a long task the page would
+ * feel). The rest waits, in order, before what comes after it: for the next idle moment, or,
+ * outside one, the end of the page's next task.
  */
-function flush(deadline?: IdleDeadline): void {
+function flush(deadline?: IdleDeadline, all = false): void {
   if (pending.length === 0) return;
+  const started = perfNow();
   // The stacks are written now, not in the page's call that made them.
   // Indexed reads, never destructuring: that would use the page's Array iterator.
   for (let i = 0; i < marked.length; i++) {
@@ -142,15 +154,21 @@ function flush(deadline?: IdleDeadline): void {
   let count = 0;
   let chars = 0;
   let sent = 0;
+  /** The longest a message took so far, from the end of the one before (decoding its text included). */
+  let messageMs = MESSAGE_MS;
+  let lastSent = started;
   const next = () => {
     sent++;
     send({ v: PROTOCOL_VERSION, records });
     records = bare([]);
     count = 0;
     chars = 0;
+    const t = perfNow();
+    if (t - lastSent > messageMs) messageMs = t - lastSent;
+    lastSent = t;
   };
-  /** After a message: whether the idle moment is over, or too short for another message. */
-  const overdue = () => deadline !== undefined && timeRemaining(deadline) < MESSAGE_MS;
+  /** After a message: whether the time left (the idle moment's, or TASK_MS outside one) is too short for another as long. */
+  const overdue = () => !all && (deadline !== undefined ? timeRemaining(deadline) : TASK_MS - (perfNow() - started)) < messageMs;
   /** Where sending stopped: the first item not sent (whole, or from its run's `at`). */
   let stop = -1;
   /** Whether a record of `size` characters must go in the next message. */
@@ -161,18 +179,27 @@ function flush(deadline?: IdleDeadline): void {
     count++;
     chars += size;
   };
+  const chunk = (sid: number, t: number, text: string, bytes: number | undefined): PageRecord =>
+    bytes === undefined ? { k: 'chunk', sid, t, text } : { k: 'chunk', sid, t, text, bytes };
   // Body text goes in pieces of at most BATCH_CHARS (the bridge refuses a chunk over
-  // LIMITS.chunk); its wire size (`bytes`) goes with the first, the others say 0.
-  const putText = (sid: number, t: number, text: string, bytes: number | undefined) => {
+  // LIMITS.chunk); its wire size (`bytes`) goes with the first, the others say 0. Returns what
+  // is left of it when sending must stop (a message went, and time is up).
+  const putText = (sid: number, t: number, text: string, bytes: number | undefined): PageRecord | undefined => {
     let at = 0;
     do {
       let end = at + BATCH_CHARS;
       // Not between the two halves of a surrogate pair.
       if (end < text.length && ((apply(charCodeAt, text, [end - 1]) as number) & 0xfc00) === 0xd800) end--;
       const piece = end >= text.length && at === 0 ? text : (apply(slice, text, [at, end]) as string);
-      put(bytes === undefined ? { k: 'chunk', sid, t, text: piece } : { k: 'chunk', sid, t, text: piece, bytes: at === 0 ? bytes : 0 }, piece.length);
+      const size = at === 0 ? bytes : bytes === undefined ? undefined : 0;
+      if (full(piece.length)) {
+        next();
+        if (overdue()) return chunk(sid, t, at === 0 ? text : (apply(slice, text, [at]) as string), size);
+      }
+      put(chunk(sid, t, piece, size), piece.length);
       at = end;
     } while (at < text.length);
+    return undefined;
   };
   for (let i = 0; i < items.length && stop < 0; i++) {
     const item = items[i]!;
@@ -180,14 +207,18 @@ function flush(deadline?: IdleDeadline): void {
       stop = i;
       break;
     }
-    if (item.k === 'chunk') {
-      putText(item.sid, item.t, item.text, item.bytes);
-      continue;
-    }
-    if (item.k === 'bytes') {
-      const text = item.stream ? decode(item.decoder, item.bytes, STREAM) : decode(item.decoder, item.bytes);
-      const size = byteLengthOf(item.bytes);
-      if (text !== '' || size > 0) putText(item.sid, item.t, text, size);
+    if (item.k === 'chunk' || item.k === 'bytes') {
+      let left: PageRecord | undefined;
+      if (item.k === 'chunk') left = putText(item.sid, item.t, item.text, item.bytes);
+      else {
+        const text = item.stream ? decode(item.decoder, item.bytes, STREAM) : decode(item.decoder, item.bytes);
+        const size = byteLengthOf(item.bytes);
+        if (text !== '' || size > 0) left = putText(item.sid, item.t, text, size);
+      }
+      if (left !== undefined) {
+        items[i] = left;
+        stop = i;
+      }
       continue;
     }
     if (item.k !== 'held') {
@@ -221,7 +252,10 @@ function flush(deadline?: IdleDeadline): void {
     }
   }
   if (count > 0) next();
-  if (stop >= 0) keep(items, stop);
+  if (stop < 0) return;
+  // Outside idle time the page is busy: the rest goes at the end of its next task.
+  if (deadline === undefined) keepingUp = true;
+  keep(items, stop);
 }
 
 /**
@@ -295,7 +329,7 @@ tick.port1.onmessage = () => {
   if (keepingUp || apply(visibilityOf, document, []) === 'hidden') flush();
 };
 
-apply(addEventListener, window, ['pagehide', () => flush(), bare({ capture: true })]);
+apply(addEventListener, window, ['pagehide', () => flush(undefined, true), bare({ capture: true })]);
 
 /** A record with `chars` characters of body text was added to `pending`. */
 function added(chars: number): void {
@@ -306,10 +340,10 @@ function added(chars: number): void {
   }
   // While waiting for idle time, the clock is read at every 16th record only (a firehose page
   // calls this for each event).
-  if (!keepingUp && (pendingCount & 15) !== 0 && pendingChars < BATCH_CHARS) return;
+  if (!keepingUp && (pendingCount & 15) !== 0 && pendingChars < HOLD_CHARS) return;
   const age = perfNow() - pendingSince;
   if (age >= MAX_WAIT_MS) keepingUp = true;
-  if (pendingChars >= BATCH_CHARS || (keepingUp && (age >= BATCH_MS || pendingCount >= MAX_BATCH))) flush();
+  if (pendingChars >= HOLD_CHARS || (keepingUp && (age >= BATCH_MS || pendingCount >= MAX_BATCH))) flush();
 }
 
 export function emit(record: PageRecord): void {
