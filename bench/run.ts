@@ -86,7 +86,8 @@ try {
             if (r.shares) say(`  ${kind}: page renderer with the extension, ms by code: ${sharesLine(r.shares)}`);
             say(`  ${kind}: events/s without ${int((n / median(r.ms.without)) * 1000)}, with ${int((n / median(r.ms.with)) * 1000)}`);
           }
-          // Ten times as many: a burst of more body than one message to the background holds.
+          // Ten times as many (24 MB): the page hook once sent each 4 MiB of such a burst at once, in
+          // the page's task, and the page read it 5× slower (bench/README.md, eighth round).
           const big = await firehose(pair, server, 'fetch', n * 10, runs, () => undefined);
           section['firehose-fetch-big'] = big;
           rows.push(armsLine(`fetch: ${int(n * 10)} events, to the last`, big.ms));

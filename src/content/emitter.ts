@@ -36,7 +36,7 @@ export const newSid = () => nextSid++;
 //   task (a big backlog sent at once would be one long task, which the page feels as input
 //   delay). What waited MAX_WAIT_MS no longer waits for idle moments (short ones, as in an
 //   animating page, may not keep up).
-// - Body bytes wait as events do, up to HOLD_CHARS: a page read a 24 MB fetch firehose 5-6×
+// - Body bytes wait as events do, up to HOLD_CHARS: a page read a 24 MB fetch firehose 5×
 //   slower when each 4 MiB of it was sent at once (bench/README.md, eighth round).
 // So a burst shorter than MAX_WAIT_MS is not slowed by us, and under a longer firehose the
 // panel stays within about a second of the page plus the time to send that second's backlog.
@@ -48,8 +48,9 @@ const BATCH_MS = 50;
 /** Records per message (each event of a run counted). */
 const MAX_BATCH = 1000;
 /**
- * Characters of body text and event data per message: the bridge forwards each as one extension
- * message, and Chrome refuses a message over 64 MiB.
+ * Characters of body text and event data per message (the bridge forwards each as one extension
+ * message): the smallest step sending can stop at. At 4 MiB one message made a task of 55-76 ms
+ * in Chromium.
  */
 const BATCH_CHARS = 1024 * 1024;
 /**
