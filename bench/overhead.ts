@@ -186,6 +186,22 @@ export async function longestTask(pair: Pair, server: BenchServer, kind: 'events
 }
 
 /**
+ * A page left as soon as it has a fetch firehose of `n` events (its capture is sent at
+ * pagehide): ms from the navigation's start to the next page's DOMContentLoaded.
+ */
+export async function leaveAfterFetch(pair: Pair, server: BenchServer, n: number, runs: number): Promise<Arms<number>> {
+  return alternate(runs, (which) =>
+    inPage(pair[which], `${server.origin}/blank`, async (page) => {
+      await page.evaluate(call('benchFetch', `/fire?n=${n}&r=${Math.random()}`, n));
+      const navigated = page.waitForNavigation({ waitUntil: 'domcontentloaded' });
+      await page.evaluate(call('benchLeave', `/blank?left=${Math.random()}`));
+      await navigated;
+      return (await page.evaluate('benchLeft()')) as number;
+    }),
+  );
+}
+
+/**
  * What each request of any page pays: `n` small fetches one after the other (the extension
  * follows every request: its page hook wraps fetch, its background listens to webRequest).
  */

@@ -225,6 +225,18 @@ window.pipelineFetch = async (url, n) => {
   return { t0, t, marks };
 };
 
+/**
+ * A page left as soon as it has a fetch firehose: the capture sends what it still holds when
+ * the page is left (pagehide). benchLeave starts the navigation; benchLeft, on the next page,
+ * gives ms from that start to the next page's DOMContentLoaded.
+ */
+window.benchLeave = (next) => {
+  sessionStorage.setItem('benchLeftAt', String(performance.timeOrigin + performance.now()));
+  location.href = next;
+};
+window.benchLeft = () =>
+  performance.timeOrigin + performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd - Number(sessionStorage.getItem('benchLeftAt'));
+
 /** 10 000 EventSources created and closed in a loop (as e2e/hostile.test.ts): ms. */
 window.benchCreate = (url, n) => {
   const t0 = performance.now();

@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DIST, type BrowserName } from '../scripts/launch';
 import { launchPair, type CpuByKind, type Pair, type Share } from './browsers';
-import { creation, firehose, firstCalls, floor, idle, latency, longestTask, p, ratios, requests, uploads, type Arms } from './overhead';
+import { creation, firehose, firstCalls, floor, idle, latency, leaveAfterFetch, longestTask, p, ratios, requests, uploads, type Arms } from './overhead';
 import { runParserBench } from './parser-core';
 import { panelScale } from './panel-scale';
 import { pipeline } from './pipeline';
@@ -91,6 +91,9 @@ try {
           const big = await firehose(pair, server, 'fetch', n * 10, runs, () => undefined);
           section['firehose-fetch-big'] = big;
           rows.push(armsLine(`fetch: ${int(n * 10)} events, to the last`, big.ms));
+          const left = await leaveAfterFetch(pair, server, n * 10, runs);
+          section['leave-after-fetch-big'] = left;
+          rows.push(armsLine(`fetch (${int(n * 10)}): page left at once, to the next one's DCL`, left));
           for (const [kind, events] of [['eventsource', n], ['fetch', n], ['fetch', n * 10]] as const) {
             const r = await longestTask(pair, server, kind, events, runs);
             if (r.with.some((x) => x === null)) continue;

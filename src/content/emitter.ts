@@ -41,7 +41,7 @@ export const newSid = () => nextSid++;
 // So a burst shorter than MAX_WAIT_MS is not slowed by us, and under a longer firehose the
 // panel stays within about a second of the page plus the time to send that second's backlog.
 // A hidden page sends at the end of each task (its idle callbacks may be held back), and a page
-// being left sends all it has (pagehide).
+// being left sends all it has (pagehide; its navigation waits for that).
 
 const MAX_WAIT_MS = 1000;
 const BATCH_MS = 50;
