@@ -192,7 +192,7 @@ function flush(deadline?: IdleDeadline, all = false): void {
       // Not between the two halves of a surrogate pair.
       if (end < text.length && ((apply(charCodeAt, text, [end - 1]) as number) & 0xfc00) === 0xd800) end--;
       const piece = end >= text.length && at === 0 ? text : (apply(slice, text, [at, end]) as string);
-      const size = at === 0 ? bytes : bytes === undefined ? undefined : 0;
+      const size = at === 0 || bytes === undefined ? bytes : 0;
       if (full(piece.length)) {
         next();
         if (overdue()) return chunk(sid, t, at === 0 ? text : (apply(slice, text, [at]) as string), size);
