@@ -88,7 +88,7 @@ async function settle(root: number | undefined, launched: Pair['with'], _before:
   }
 }
 
-export type FloorExtra = 'noop' | 'keep' | 'read' | 'copy';
+export type FloorExtra = 'noop' | 'keep' | 'read' | 'wrap' | 'copy';
 
 export interface FloorResult {
   extra: FloorExtra;
@@ -101,7 +101,8 @@ export interface FloorResult {
  * What any in-page observer costs at the least, without the extension: the same firehose with
  * the page doing one more thing, alternating with the plain page. EventSource: one more
  * listener that does nothing ('noop'), that keeps each event ('keep'), or that reads what the
- * page hook reads into arrays ('read'). fetch ('copy'): a copy of each chunk kept.
+ * page hook reads into arrays ('read'); or no more listener, the page's handler wrapped by one
+ * that keeps each event ('wrap'). fetch ('copy'): a copy of each chunk kept.
  */
 export async function floor(pair: Pair, server: BenchServer, n: number, runs: number, extra: FloorExtra): Promise<FloorResult> {
   const launched = pair.without;

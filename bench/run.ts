@@ -104,8 +104,8 @@ try {
             }
           }
           // The floor: what the page doing what the page hook must do costs, without the extension.
-          const extras = { noop: 'a no-op listener', keep: 'a listener keeping each event', read: 'a listener reading the fields', copy: 'a copy of each chunk' };
-          for (const extra of ['noop', 'keep', 'read', 'copy'] as const) {
+          const extras = { noop: 'a no-op listener', keep: 'a listener keeping each event', read: 'a listener reading the fields', wrap: 'its onmessage wrapped, keeping each event', copy: 'a copy of each chunk' };
+          for (const extra of ['noop', 'keep', 'read', 'wrap', 'copy'] as const) {
             const r = await floor(pair, server, n, extra === 'copy' ? runs * 3 : runs, extra);
             section[`floor-${extra}`] = r;
             rows.push(armsLine(`${extra === 'copy' ? 'fetch' : 'eventsource'}: page + ${extras[extra]} (no ext.)`, { with: r.ms.extra, without: r.ms.plain }));
