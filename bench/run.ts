@@ -103,7 +103,7 @@ try {
               rows.push([`${kind}${events === n ? '' : ` (${int(events)})`}: longest task, ${when === 'during' ? 'during the firehose' : 'in the 3 s after it'}`, `${f0(arm('without'))} ms`, `${f0(arm('with'))} ms`, '', '']);
             }
           }
-          // The floor: what the page doing what the page hook must do costs, without the extension.
+          // The floor: what the page doing what the page hook does (or, 'wrap', could do) costs, without the extension.
           const extras = { noop: 'a no-op listener', keep: 'a listener keeping each event', read: 'a listener reading the fields', wrap: 'its onmessage wrapped, keeping each event', copy: 'a copy of each chunk' };
           for (const extra of ['noop', 'keep', 'read', 'wrap', 'copy'] as const) {
             const r = await floor(pair, server, n, extra === 'copy' ? runs * 3 : runs, extra);
