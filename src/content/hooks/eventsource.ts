@@ -1,9 +1,9 @@
 // EventSource: the page keeps the browser's own constructor and objects. We add listeners of
 // our own (never wrapping the page's): open, error and message at construction, before the
 // page can add any, and one for each other type the page starts listening to.
-import { replaceFunction } from '../disguise';
+import { callNative, constructNative, replaceFunction } from '../disguise';
 import { emit, emitEvent, emitWithStack, eventTime, newSid, now, stackMark } from '../emitter';
-import { SafeWeakMap, apply, construct, createObject, getPrototypeOf, getter } from '../native';
+import { SafeWeakMap, apply, createObject, getPrototypeOf, getter } from '../native';
 
 const NativeEventSource = window.EventSource;
 const esProto = NativeEventSource.prototype;
@@ -92,7 +92,7 @@ function track(es: EventSource): void {
 export function hookEventSource(): void {
   replaceFunction<typeof EventSource>(window, 'EventSource', {
     construct(target, args, newTarget) {
-      const es = construct(target, args, newTarget) as EventSource;
+      const es = constructNative(target, args, newTarget) as EventSource;
       track(es);
       return es;
     },
@@ -111,7 +111,7 @@ export function hookEventSource(): void {
         emit({ k: 'listen', sid: state.sid, t: now(), type: args[0] });
         listen(self as EventSource, state, args[0]);
       }
-      return apply(target, self, args);
+      return callNative(target, self, args);
     },
   });
 
@@ -119,7 +119,7 @@ export function hookEventSource(): void {
     apply(target, self, args) {
       const state = tracked.get(self);
       if (state && apply(readyStateOf, self, []) !== 2) emit({ k: 'close', sid: state.sid, t: now() });
-      return apply(target, self, args);
+      return callNative(target, self, args);
     },
   });
 }

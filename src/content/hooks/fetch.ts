@@ -4,7 +4,7 @@
 // pass-through byte stream over the native body that pulls one chunk each time the page asks
 // for one (never reading ahead, never buffering), so cancel, abort and errors reach the page
 // as before. text(), arrayBuffer() and bytes() stay native; what they resolve with is recorded.
-import { replaceFunction, replaceGetter } from '../disguise';
+import { callNative, replaceFunction, replaceGetter } from '../disguise';
 import { emit, emitBytes, emitChunk, emitResponse, newSid, now, stackMark } from '../emitter';
 import { SafeWeakMap, apply, bare, getter, promiseThen } from '../native';
 import { isEventStream } from '../sse-mime';
@@ -148,7 +148,7 @@ function recordResult(key: 'text' | 'arrayBuffer' | 'bytes' | 'json' | 'blob' | 
       const o = observed.get(self);
       const native = o?.body ? (apply(bodyOf, self, []) as ReadableStream<Uint8Array>) : null;
       if (o && native) holdLock(native, o);
-      const result = apply(target, self, args) as Promise<unknown>;
+      const result = callNative(target, self, args) as Promise<unknown>;
       if (!o || o.body) return result; // Not followed, or read through `body` already.
       return apply(promiseThen, result, [
         (value: never) => {
@@ -172,7 +172,7 @@ export function hookFetch(): void {
     apply(target, self, args) {
       const startedAt = now();
       const mark = stackMark();
-      const promise = apply(target, self, args) as Promise<Response>;
+      const promise = callNative(target, self, args) as Promise<Response>;
       return apply(promiseThen, promise, [
         (res: Response) => {
           try {
@@ -188,7 +188,7 @@ export function hookFetch(): void {
 
   replaceGetter<(this: Response) => ReadableStream<Uint8Array> | null>(responseProto, 'body', {
     apply(target, self, args) {
-      const native = apply(target, self, args) as ReadableStream<Uint8Array> | null;
+      const native = callNative(target, self, args) as ReadableStream<Uint8Array> | null;
       const o = observed.get(self);
       if (!o || native === null) return native;
       // Read by a method of the Response (text(), …), not by us: the page sees that locked body.
@@ -206,7 +206,7 @@ export function hookFetch(): void {
     apply(target, self, args) {
       const o = observed.get(self);
       if (o?.body) holdLock(apply(bodyOf, self, []) as ReadableStream<Uint8Array>, o);
-      return apply(target, self, args);
+      return callNative(target, self, args);
     },
   });
 }

@@ -1,7 +1,7 @@
 // XMLHttpRequest (what EventSource polyfills stream with): when a response's content type is
 // text/event-stream, the text the XHR has received is read as it grows, with listeners of our
 // own added at send(). Only send() is replaced (a disguised proxy); the page's XHR is its own.
-import { replaceFunction } from '../disguise';
+import { callNative, replaceFunction } from '../disguise';
 import { emit, emitChunk, emitResponse, newSid, now, stackMark } from '../emitter';
 import { SafeWeakMap, apply, bare, getter, indexOf, slice, split } from '../native';
 import { isEventStream } from '../sse-mime';
@@ -101,7 +101,7 @@ export function hookXhr(): void {
         }
         exchanges.set(xhr, { startedAt: now(), mark: stackMark(), sid: 0, offset: 0, ended: false });
       }
-      return apply(target, self, args);
+      return callNative(target, self, args);
     },
   });
 }
