@@ -38,9 +38,10 @@ function recapturesLikeNatives(): boolean {
 
 /**
  * Whether no code of the page can have run inside a native call with these arguments. Only an
- * object's getters and conversions (an init dictionary, a `toString`) run the page's code; a
- * function is taken as a callback, not read. An error the page's own code threw there must keep
- * its frames, so its stack is not taken again.
+ * object's getters and conversions (an init dictionary, a `toString`) run the page's code. A
+ * function counts as inert: our natives take it as a callback, not read during the call (one
+ * passed where a string is expected runs only a `toString` the page gave that function itself).
+ * An error the page's own code threw there must keep its frames, so its stack is not taken again.
  */
 function inert(values: ArrayLike<unknown>): boolean {
   for (let i = 0; i < values.length; i++) if (typeof values[i] === 'object' && values[i] !== null) return false;
