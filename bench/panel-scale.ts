@@ -220,7 +220,7 @@ export async function panelScale(name: BrowserName, server: BenchServer, n: numb
           ...(bigRun
             ? [
                 [`${int(bigN)} events ${bigRun.how === 'import' ? 'imported' : 'sent by a page'}: time`, bigRun.ms === null ? `failed: ${bigRun.error}` : `${f0(bigRun.ms)} ms`],
-                [`  panel holds / says`, `${int(bigRun.panelEvents)} / ${bigRun.summary}`],
+                [`  panel holds / counts dropped / says`, `${int(bigRun.panelEvents)} / ${int(bigRun.dropped)} / ${bigRun.summary}`],
                 ['  panel / background heap (after GC)', `${mb(bigRun.panelHeapMB)} / ${mb(bigRun.workerHeapMB)}`],
               ]
             : []),

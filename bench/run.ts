@@ -87,7 +87,7 @@ try {
             say(`  ${kind}: events/s without ${int((n / median(r.ms.without)) * 1000)}, with ${int((n / median(r.ms.with)) * 1000)}`);
           }
           // Ten times as many (24 MB): the page hook once sent each 4 MiB of such a burst at once, in
-          // the page's task, and the page read it 5× slower (bench/README.md, eighth round).
+          // the page's task, and the page read it 5× slower (bench/HISTORY.md, eighth round).
           const big = await firehose(pair, server, 'fetch', n * 10, runs, () => undefined);
           section['firehose-fetch-big'] = big;
           rows.push(armsLine(`fetch: ${int(n * 10)} events, to the last`, big.ms));

@@ -37,7 +37,7 @@ export const newSid = () => nextSid++;
 //   delay). What waited MAX_WAIT_MS no longer waits for idle moments (short ones, as in an
 //   animating page, may not keep up).
 // - Body bytes wait as events do, up to HOLD_CHARS: a page read a 24 MB fetch firehose 5×
-//   slower when each 4 MiB of it was sent at once (bench/README.md, eighth round).
+//   slower when each 4 MiB of it was sent at once (bench/HISTORY.md, eighth round).
 // So a burst shorter than MAX_WAIT_MS is not slowed by us, and under a longer firehose the
 // panel stays within about a second of the page plus the time to send that second's backlog.
 // A hidden page sends at the end of each task (its idle callbacks may be held back), and a page
